@@ -1,5 +1,10 @@
 package xdiff
 
+import (
+	"bytes"
+	"sync"
+)
+
 // Hunk is one changed region as git diff -U0 reports it. A side with zero
 // lines starts at the line before the change (git's convention).
 type Hunk struct {
@@ -16,31 +21,125 @@ type Options struct {
 // DefaultOptions are the options git diff uses when nothing is configured.
 func DefaultOptions() Options { return Options{IndentHeuristic: true} }
 
-// Diff returns the hunks that turn a into b, line by line.
-// STUB: trims the common prefix and suffix and reports the rest as one hunk;
-// the faithful port of git's xdiff replaces it.
+// Diff returns the hunks that turn a into b, line by line, exactly as
+// `git diff -U0` (Myers, the default algorithm) prints them: xdiff's
+// line classification, discarding of unmatched lines, cost-limited Myers
+// search and group sliding, after git's trim_common_tail, which git
+// applies whenever the context is zero (so also for --numstat).
+// Lines compare byte for byte: "x" without '\n' differs from "x\n".
 func Diff(a, b []byte, opts Options) []Hunk {
-	la, lb := SplitLines(a), SplitLines(b)
-	pre := 0
-	for pre < len(la) && pre < len(lb) && la[pre] == lb[pre] {
-		pre++
-	}
-	suf := 0
-	for suf < len(la)-pre && suf < len(lb)-pre && la[len(la)-1-suf] == lb[len(lb)-1-suf] {
-		suf++
-	}
-	h := Hunk{OldLines: len(la) - pre - suf, NewLines: len(lb) - pre - suf}
-	if h.OldLines == 0 && h.NewLines == 0 {
+	if bytes.Equal(a, b) {
 		return nil
 	}
-	h.OldStart, h.NewStart = pre+1, pre+1
-	if h.OldLines == 0 {
-		h.OldStart = pre
+	a, b = trimCommonTail(a, b)
+	e := getEnv()
+	defer putEnv(e)
+	changes := e.diff(a, b, opts.IndentHeuristic)
+	if len(changes) == 0 {
+		return nil
 	}
-	if h.NewLines == 0 {
-		h.NewStart = pre
+	hunks := make([]Hunk, len(changes))
+	for i, c := range changes {
+		hunks[i] = c.hunk()
 	}
-	return []Hunk{h}
+	return hunks
+}
+
+// hunk numbers a change as xdl_emit_hunk_hdr does with no context.
+func (c change) hunk() Hunk {
+	h := Hunk{OldStart: c.i1 + 1, OldLines: c.chg1, NewStart: c.i2 + 1, NewLines: c.chg2}
+	if c.chg1 == 0 {
+		h.OldStart--
+	}
+	if c.chg2 == 0 {
+		h.NewStart--
+	}
+	return h
+}
+
+// trimCommonTail is trim_common_tail of git's xdiff-interface.c: drop
+// whole 1 KiB blocks both files end with, then give back bytes up to the
+// first line end so that the cut falls after a '\n'. Git does this before
+// every diff without context; it can change the result, since xdiff's
+// limits depend on the number of lines.
+func trimCommonTail(a, b []byte) ([]byte, []byte) {
+	const blk = 1024
+	trimmed := 0
+	smaller := min(len(a), len(b))
+	for blk+trimmed <= smaller &&
+		bytes.Equal(a[len(a)-trimmed-blk:len(a)-trimmed], b[len(b)-trimmed-blk:len(b)-trimmed]) {
+		trimmed += blk
+	}
+	recovered := 0
+	ap := len(a) - trimmed
+	for recovered < trimmed {
+		c := a[ap+recovered]
+		recovered++
+		if c == '\n' {
+			break
+		}
+	}
+	return a[:len(a)-trimmed+recovered], b[:len(b)-trimmed+recovered]
+}
+
+// env holds the reusable state of one diff (xdfenv_t and friends).
+type env struct {
+	cf      classifier
+	x1, x2  xdfile
+	dis     []byte
+	kvd     []int
+	changes []change
+}
+
+var envPool = sync.Pool{New: func() any { return new(env) }}
+
+func getEnv() *env { return envPool.Get().(*env) }
+
+func putEnv(e *env) {
+	// Do not keep references to the caller's data alive in the pool.
+	clear(e.x1.recs)
+	clear(e.x2.recs)
+	clear(e.cf.reps)
+	envPool.Put(e)
+}
+
+// diff is xdl_do_diff + xdl_change_compact + xdl_build_script.
+func (e *env) diff(a, b []byte, indentHeuristic bool) []change {
+	e.prepare(a, b)
+	e.doDiff()
+	changeCompact(&e.x1, &e.x2, indentHeuristic)
+	changeCompact(&e.x2, &e.x1, indentHeuristic)
+	e.changes = buildScript(&e.x1, &e.x2, e.changes)
+	return e.changes
+}
+
+// prepare is xdl_prepare_env for the Myers algorithm.
+func (e *env) prepare(a, b []byte) {
+	e.cf.reset(countLines(a) + countLines(b) + 1)
+	e.x1.prepare(a, &e.cf, 0)
+	e.x2.prepare(b, &e.cf, 1)
+	trimEnds(&e.x1, &e.x2)
+	e.dis = cleanupRecords(&e.cf, &e.x1, &e.x2, e.dis)
+}
+
+// doDiff is the Myers part of xdl_do_diff.
+func (e *env) doDiff() {
+	n1, n2 := len(e.x1.rindex), len(e.x2.rindex)
+	ndiags := n1 + n2 + 3
+	if cap(e.kvd) >= 2*ndiags {
+		e.kvd = e.kvd[:2*ndiags]
+	} else {
+		e.kvd = make([]int, 2*ndiags)
+	}
+	ae := algoEnv{
+		mxcost:   max(bogosqrt(ndiags), xdlMaxCostMin),
+		snakeCnt: xdlSnakeCnt,
+		heurMin:  xdlHeurMinCost,
+		kvdf:     e.kvd[:ndiags],
+		kvdb:     e.kvd[ndiags:],
+		koff:     n2 + 1,
+	}
+	ae.recsCmp(&e.x1, 0, n1, &e.x2, 0, n2, false)
 }
 
 // SplitLines splits content into lines as xdiff does: each line keeps its
@@ -48,15 +147,24 @@ func Diff(a, b []byte, opts Options) []Hunk {
 func SplitLines(b []byte) []string {
 	var lines []string
 	for len(b) > 0 {
-		i := 0
-		for i < len(b) && b[i] != '\n' {
-			i++
-		}
-		if i < len(b) {
+		i := bytes.IndexByte(b, '\n')
+		if i < 0 {
+			i = len(b)
+		} else {
 			i++
 		}
 		lines = append(lines, string(b[:i]))
 		b = b[i:]
 	}
 	return lines
+}
+
+// IsBinary tells whether git considers content binary (buffer_is_binary
+// in git's xdiff-interface.c): a NUL byte within the first 8000 bytes.
+func IsBinary(content []byte) bool {
+	const firstFewBytes = 8000
+	if len(content) > firstFewBytes {
+		content = content[:firstFewBytes]
+	}
+	return bytes.IndexByte(content, 0) >= 0
 }
