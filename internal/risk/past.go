@@ -1,0 +1,104 @@
+package risk
+
+import "strings"
+
+// past indexes the commits a forward pass has seen so far: which commits
+// touched each file, who wrote them, which were fixes, and who worked in
+// each directory. Commits are numbered in pass order.
+type past struct {
+	authors []string         // per commit: lowercased author e-mail
+	fixes   []bool           // per commit
+	byFile  map[string][]int // path -> commits that touched it (renames carry the list over)
+	byDir   map[string][]int // directory -> commits that touched a file directly in it
+	stamp   []int            // per commit: last query that counted it (dedup without maps)
+	query   int              // current query number
+	seenAut map[string]int   // author -> last query that counted it
+}
+
+func newPast() *past {
+	return &past{byFile: map[string][]int{}, byDir: map[string][]int{}, seenAut: map[string]int{}}
+}
+
+func authorKey(email, name string) string {
+	if email != "" {
+		return strings.ToLower(email)
+	}
+	return strings.ToLower(name)
+}
+
+// fileStats are the touched files' past as one commit sees it.
+type fileStats struct {
+	commits, fixes, authors int
+	authorCommits           int  // earlier commits by this commit's author on these files
+	anyPast                 bool // at least one touched file was touched before
+}
+
+// files counts the distinct earlier commits that touched any of paths.
+func (p *past) files(paths []string, author string) fileStats {
+	p.query++
+	var s fileStats
+	for _, path := range paths {
+		for _, i := range p.byFile[path] {
+			s.anyPast = true
+			if p.stamp[i] == p.query {
+				continue
+			}
+			p.stamp[i] = p.query
+			s.commits++
+			if p.fixes[i] {
+				s.fixes++
+			}
+			if p.authors[i] == author {
+				s.authorCommits++
+			}
+			if p.seenAut[p.authors[i]] != p.query {
+				p.seenAut[p.authors[i]] = p.query
+				s.authors++
+			}
+		}
+	}
+	return s
+}
+
+// authorInDirs counts the author's distinct earlier commits in dirs.
+func (p *past) authorInDirs(dirs []string, author string) int {
+	p.query++
+	n := 0
+	for _, d := range dirs {
+		for _, i := range p.byDir[d] {
+			if p.stamp[i] != p.query && p.authors[i] == author {
+				p.stamp[i] = p.query
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// record adds a commit: its changes as (old path, new path) pairs.
+func (p *past) record(author string, fix bool, changes [][2]string) {
+	i := len(p.authors)
+	p.authors = append(p.authors, author)
+	p.fixes = append(p.fixes, fix)
+	p.stamp = append(p.stamp, 0)
+	dirs := map[string]bool{}
+	for _, ch := range changes {
+		oldPath, newPath := ch[0], ch[1]
+		if oldPath != "" && newPath != "" && oldPath != newPath {
+			// A renamed file keeps its past under its new name.
+			p.byFile[newPath] = append(append([]int(nil), p.byFile[oldPath]...), p.byFile[newPath]...)
+		}
+		for _, path := range []string{oldPath, newPath} {
+			if path == "" {
+				continue
+			}
+			if l := p.byFile[path]; len(l) == 0 || l[len(l)-1] != i {
+				p.byFile[path] = append(l, i)
+			}
+			dirs[dirOf(path)] = true
+		}
+	}
+	for d := range dirs {
+		p.byDir[d] = append(p.byDir[d], i)
+	}
+}
