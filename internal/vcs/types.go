@@ -31,6 +31,12 @@ type Commit struct {
 	Trailers  []Trailer
 	SvnRev    int  // revision from a git-svn-id line; 0 when absent
 	Merge     bool // more than one parent
+	// Encoding is the commit's "encoding" header, when it has one (e.g.
+	// "ISO-8859-1"). When Transcoded is set, Message, Subject, Trailers and the
+	// names were decoded from it to UTF-8, as git log shows them; otherwise the
+	// message bytes are kept exactly as stored (they may not be valid UTF-8).
+	Encoding   string
+	Transcoded bool
 	// Changes against the first parent, sorted by path; nil for merge commits
 	// (their diff is not attributed to them, see deps).
 	Changes []FileChange
@@ -74,6 +80,16 @@ func (f *FileChange) Path() string {
 		return f.NewPath
 	}
 	return f.OldPath
+}
+
+// TypeChange tells whether the path changed kind (regular file, symlink,
+// gitlink), which git diff --raw reports as status T. Such a change has Status
+// Modified here; Added and Deleted are git's numstat for it (a line diff of
+// the old content against the new one, e.g. a file's lines against a link
+// target), and Hunks are that same diff, so hunks and counts always agree.
+// (git diff -p alone splits a type change into a deletion and a creation.)
+func (f *FileChange) TypeChange() bool {
+	return f.OldMode != 0 && f.NewMode != 0 && f.OldMode&0o170000 != f.NewMode&0o170000
 }
 
 // Hunk is one changed line range as git diff -U0 reports it: "@@ -OldStart,OldLines +NewStart,NewLines @@".

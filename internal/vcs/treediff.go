@@ -1,0 +1,274 @@
+package vcs
+
+import (
+	"bytes"
+	"fmt"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/triage-dev/triage/internal/xdiff"
+)
+
+// pair is one entry of the diff queue, as git's diff_filepair: a path that
+// exists on the old side (oldMode != 0), the new side (newMode != 0), or both.
+type pair struct {
+	oldPath, newPath string
+	oldMode, newMode uint32
+	oldHash, newHash plumbing.Hash
+	renamed          bool
+	score            int // rename score, out of maxScore
+}
+
+// differ computes the changes between trees for one goroutine.
+type differ struct {
+	rd    *objectReader
+	blobs map[plumbing.Hash][]byte // contents read during one diff
+}
+
+func newDiffer(rd *objectReader) *differ {
+	return &differ{rd: rd, blobs: map[plumbing.Hash][]byte{}}
+}
+
+// DiffTrees returns the changes from oldTree to newTree (either may be the
+// zero hash for an empty tree), exactly as ReadRange computes a commit's
+// changes: statuses, renames as git diff -M, numstat and -U0 hunks.
+func (r *Repo) DiffTrees(oldTree, newTree plumbing.Hash) ([]FileChange, error) {
+	rd := r.reader()
+	defer r.release(rd)
+	return newDiffer(rd).diff(oldTree, newTree)
+}
+
+func (d *differ) diff(oldTree, newTree plumbing.Hash) ([]FileChange, error) {
+	clear(d.blobs)
+	var q []pair
+	if err := d.walk(oldTree, newTree, "", &q); err != nil {
+		return nil, err
+	}
+	q, err := d.detectRenames(q)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]FileChange, 0, len(q))
+	for i := range q {
+		fc, err := d.fileChange(&q[i])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, fc)
+	}
+	clear(d.blobs)
+	return out, nil
+}
+
+// walk compares two trees entry by entry in git's order, descending only
+// into subtrees whose hashes differ (tree-diff.c), and queues the changes.
+func (d *differ) walk(oldTree, newTree plumbing.Hash, prefix string, q *[]pair) error {
+	if oldTree == newTree {
+		return nil
+	}
+	a, err := d.rd.tree(oldTree)
+	if err != nil {
+		return err
+	}
+	b, err := d.rd.tree(newTree)
+	if err != nil {
+		return err
+	}
+	i, j := 0, 0
+	for i < len(a) || j < len(b) {
+		var c int
+		switch {
+		case i == len(a):
+			c = 1
+		case j == len(b):
+			c = -1
+		default:
+			c = baseNameCompare(a[i].name, a[i].mode, b[j].name, b[j].mode)
+		}
+		switch {
+		case c < 0:
+			if err := d.side(a[i], prefix, true, q); err != nil {
+				return err
+			}
+			i++
+		case c > 0:
+			if err := d.side(b[j], prefix, false, q); err != nil {
+				return err
+			}
+			j++
+		default:
+			ea, eb := a[i], b[j]
+			i++
+			j++
+			if ea.hash == eb.hash && ea.mode == eb.mode {
+				continue
+			}
+			p := prefix + ea.name
+			if isTree(ea.mode) { // both trees: same name and kind compare equal
+				if err := d.walk(ea.hash, eb.hash, p+"/", q); err != nil {
+					return err
+				}
+				continue
+			}
+			*q = append(*q, pair{oldPath: p, newPath: p, oldMode: ea.mode, newMode: eb.mode, oldHash: ea.hash, newHash: eb.hash})
+		}
+	}
+	return nil
+}
+
+// side queues an entry present on one side only (a whole subtree for a tree).
+func (d *differ) side(e treeEntry, prefix string, old bool, q *[]pair) error {
+	p := prefix + e.name
+	if isTree(e.mode) {
+		if old {
+			return d.walk(e.hash, plumbing.ZeroHash, p+"/", q)
+		}
+		return d.walk(plumbing.ZeroHash, e.hash, p+"/", q)
+	}
+	if old {
+		*q = append(*q, pair{oldPath: p, oldMode: e.mode, oldHash: e.hash})
+	} else {
+		*q = append(*q, pair{newPath: p, newMode: e.mode, newHash: e.hash})
+	}
+	return nil
+}
+
+// baseNameCompare orders tree entries as git does: by name, a directory
+// comparing as if its name ended with '/'.
+func baseNameCompare(n1 string, m1 uint32, n2 string, m2 uint32) int {
+	l := min(len(n1), len(n2))
+	for k := 0; k < l; k++ {
+		if n1[k] != n2[k] {
+			if n1[k] < n2[k] {
+				return -1
+			}
+			return 1
+		}
+	}
+	c1, c2 := nameEnd(n1, l, m1), nameEnd(n2, l, m2)
+	switch {
+	case c1 < c2:
+		return -1
+	case c1 > c2:
+		return 1
+	}
+	return 0
+}
+
+func nameEnd(n string, l int, mode uint32) byte {
+	if l < len(n) {
+		return n[l]
+	}
+	if isTree(mode) {
+		return '/'
+	}
+	return 0
+}
+
+// content returns what git diffs for one side of a pair: the blob, the link
+// target for a symlink, and "Subproject commit HASH\n" for a gitlink.
+func (d *differ) content(mode uint32, h plumbing.Hash) ([]byte, error) {
+	if mode == 0 {
+		return nil, nil
+	}
+	if mode&gitKindMask == gitKindGitlink {
+		return []byte("Subproject commit " + h.String() + "\n"), nil
+	}
+	if b, ok := d.blobs[h]; ok {
+		return b, nil
+	}
+	b, err := d.rd.read(h, plumbing.BlobObject)
+	if err != nil {
+		return nil, err
+	}
+	d.blobs[h] = b
+	return b, nil
+}
+
+// fileChange fills one FileChange from a queue entry: status, numstat, hunks.
+func (d *differ) fileChange(p *pair) (FileChange, error) {
+	fc := FileChange{OldPath: p.oldPath, NewPath: p.newPath, OldMode: p.oldMode, NewMode: p.newMode,
+		OldHash: p.oldHash, NewHash: p.newHash}
+	switch {
+	case p.renamed:
+		fc.Status = Renamed
+		fc.Similarity = int(float64(p.score) * 100 / maxScore)
+	case p.oldMode == 0:
+		fc.Status, fc.OldPath = Added, ""
+	case p.newMode == 0:
+		fc.Status, fc.NewPath = Deleted, ""
+	default:
+		fc.Status = Modified
+	}
+	a, err := d.content(p.oldMode, p.oldHash)
+	if err != nil {
+		return fc, fmt.Errorf("%s: %w", fc.Path(), err)
+	}
+	b, err := d.content(p.newMode, p.newHash)
+	if err != nil {
+		return fc, fmt.Errorf("%s: %w", fc.Path(), err)
+	}
+	// As git's builtin_diffstat: binary when either side is, even when the
+	// content did not change (a renamed binary file shows "-\t-").
+	if xdiff.IsBinary(a) || xdiff.IsBinary(b) {
+		fc.Binary = true
+		return fc, nil
+	}
+	sameContent := p.oldMode != 0 && p.newMode != 0 && p.oldHash == p.newHash
+	if sameContent {
+		return fc, nil
+	}
+	fc.Hunks = lineDiff(a, b)
+	for _, h := range fc.Hunks {
+		fc.Added += h.NewLines
+		fc.Deleted += h.OldLines
+	}
+	return fc, nil
+}
+
+// lineDiff diffs two contents with git's xdiff and keeps each hunk's added lines.
+func lineDiff(a, b []byte) []Hunk {
+	xh := xdiff.Diff(a, b, xdiff.DefaultOptions())
+	if len(xh) == 0 {
+		return nil
+	}
+	hunks := make([]Hunk, len(xh))
+	var starts []int // line start offsets of b, built lazily
+	for i, h := range xh {
+		hunks[i] = Hunk{OldStart: h.OldStart, OldLines: h.OldLines, NewStart: h.NewStart, NewLines: h.NewLines}
+		if h.NewLines == 0 {
+			continue
+		}
+		if starts == nil {
+			starts = lineStarts(b)
+		}
+		lines := make([]string, h.NewLines)
+		for k := range lines {
+			n := h.NewStart - 1 + k
+			end := len(b)
+			if n+1 < len(starts) {
+				end = starts[n+1]
+			}
+			line := b[starts[n]:end]
+			if len(line) > 0 && line[len(line)-1] == '\n' {
+				line = line[:len(line)-1]
+			}
+			lines[k] = string(line)
+		}
+		hunks[i].Lines = lines
+	}
+	return hunks
+}
+
+// lineStarts returns the offset of each line of b.
+func lineStarts(b []byte) []int {
+	starts := make([]int, 0, len(b)/32+1)
+	for i := 0; i < len(b); {
+		starts = append(starts, i)
+		j := bytes.IndexByte(b[i:], '\n')
+		if j < 0 {
+			break
+		}
+		i += j + 1
+	}
+	return starts
+}
