@@ -87,6 +87,16 @@ func BenchmarkDiffLarge(b *testing.B) {
 	}
 }
 
+// BenchmarkDiffHistogram: BenchmarkDiff with --histogram.
+func BenchmarkDiffHistogram(b *testing.B) {
+	x, y := benchPair(2000, 20)
+	b.SetBytes(int64(len(x) + len(y)))
+	b.ReportAllocs()
+	for b.Loop() {
+		Diff(x, y, Options{Algorithm: Histogram, IndentHeuristic: true})
+	}
+}
+
 // BenchmarkDiffOneLine: the common case of a commit touching one line
 // of a 2,000-line file.
 func BenchmarkDiffOneLine(b *testing.B) {
@@ -95,5 +105,29 @@ func BenchmarkDiffOneLine(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		Diff(x, y, DefaultOptions())
+	}
+}
+
+// BenchmarkMerge3: a 2,000-line file edited in 20 places on each side,
+// merged as cherry-pick does (histogram, zealous).
+func BenchmarkMerge3(b *testing.B) {
+	r := rand.New(rand.NewPCG(7, 8))
+	base := realisticSource(r, 2000)
+	join := func(ls []string) []byte {
+		var buf bytes.Buffer
+		for _, l := range ls {
+			buf.WriteString(l)
+			buf.WriteByte('\n')
+		}
+		return buf.Bytes()
+	}
+	o, t, x := join(editScattered(r, base, 20)), join(editScattered(r, base, 20)), join(base)
+	b.SetBytes(int64(len(x) + len(o) + len(t)))
+	b.ReportAllocs()
+	if res := Merge3(x, o, t, DefaultMergeOptions()); res.Err != nil || len(res.Content) < len(x)/2 {
+		b.Fatalf("unexpected merge result: %v, %d bytes", res.Err, len(res.Content))
+	}
+	for b.Loop() {
+		Merge3(x, o, t, DefaultMergeOptions())
 	}
 }

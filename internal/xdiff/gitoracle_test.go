@@ -24,10 +24,9 @@ func gitBinary(t testing.TB) string {
 	return git
 }
 
-// runGit runs git isolated from the user's and system configuration.
-// Exit code 1 is returned as a result, not an error (diff --no-index
-// uses it for "differences found").
-func runGit(t testing.TB, dir string, args ...string) (out []byte, code int) {
+// gitCommand prepares git isolated from the user's and system
+// configuration, with fixed identities and dates.
+func gitCommand(t testing.TB, dir string, args ...string) *exec.Cmd {
 	t.Helper()
 	home := t.TempDir()
 	cmd := exec.Command(gitBinary(t), args...)
@@ -43,6 +42,15 @@ func runGit(t testing.TB, dir string, args ...string) (out []byte, code int) {
 		"GIT_COMMITTER_DATE=2005-04-07T22:13:13Z",
 		"LC_ALL=C",
 	)
+	return cmd
+}
+
+// runGit runs git and returns its output and exit code; only a failure
+// to run it at all is fatal (diff --no-index, merge-file and merge-tree
+// report their findings through the exit code).
+func runGit(t testing.TB, dir string, args ...string) (out []byte, code int) {
+	t.Helper()
+	cmd := gitCommand(t, dir, args...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -231,16 +239,33 @@ func largePair(r *rand.Rand, lines, edits int, alphabet []string) filePair {
 	return filePair{a: joinLines(r, a, false, false), b: joinLines(r, b, false, false)}
 }
 
+// realisticPair is a source file with mostly distinct lines, edited in
+// scattered places, with a block moved sometimes.
+func realisticPair(r *rand.Rand) filePair {
+	a := realisticSource(r, 50+r.IntN(1500))
+	b := editScattered(r, a, 1+r.IntN(30))
+	if r.IntN(3) == 0 {
+		b = mutate(r, a, b, 2)
+	}
+	return filePair{a: joinLines(r, a, false, r.IntN(8) == 0), b: joinLines(r, b, false, false)}
+}
+
 func compareWithGit(t *testing.T, pairs []filePair, opts Options) {
 	t.Helper()
 	var extra []string
 	if !opts.IndentHeuristic {
 		extra = append(extra, "--no-indent-heuristic")
 	}
+	if opts.Algorithm == Histogram {
+		extra = append(extra, "--histogram")
+	}
 	want := gitHunks(t, pairs, extra...)
 	failures := 0
 	for i, p := range pairs {
-		got := Diff(p.a, p.b, opts)
+		got, err := diffHunks(p.a, p.b, opts)
+		if err != nil {
+			t.Fatalf("pair %d: %v", i, err)
+		}
 		if !equalHunks(got, want[i]) {
 			failures++
 			if failures <= 5 {
@@ -291,6 +316,9 @@ func TestDiffMatchesGitRandomMedium(t *testing.T) {
 	for range 10 {
 		pairs = append(pairs, largePair(r, 2000, 20, codeLines))
 	}
+	for range 30 {
+		pairs = append(pairs, realisticPair(r))
+	}
 	compareWithGit(t, pairs, DefaultOptions())
 }
 
@@ -301,6 +329,29 @@ func TestDiffMatchesGitNoIndentHeuristic(t *testing.T) {
 		pairs = append(pairs, randomPair(r, 40, 8))
 	}
 	compareWithGit(t, pairs, Options{})
+}
+
+func TestDiffHistogramMatchesGit(t *testing.T) {
+	r := rand.New(rand.NewPCG(17, 18))
+	var pairs []filePair
+	for range 400 {
+		pairs = append(pairs, randomPair(r, 60, 10))
+	}
+	for range 20 {
+		pairs = append(pairs, randomPair(r, 600, 60))
+	}
+	for range 30 {
+		pairs = append(pairs, realisticPair(r))
+	}
+	// Every common line occurs more than 64 times: histogram falls back
+	// to Myers (xdl_fall_back_diff).
+	for range 10 {
+		a := randomLines(r, tinyLines, 400+r.IntN(400))
+		b := mutate(r, tinyLines, a, 30)
+		pairs = append(pairs, filePair{joinLines(r, a, false, false), joinLines(r, b, false, false)})
+	}
+	compareWithGit(t, pairs, Options{Algorithm: Histogram, IndentHeuristic: true})
+	compareWithGit(t, pairs[:100], Options{Algorithm: Histogram})
 }
 
 // stressPairs runs a much larger random corpus: go test -run Stress -xdiff.stress=20000
@@ -323,6 +374,7 @@ func TestDiffMatchesGitStress(t *testing.T) {
 		}
 	}
 	compareWithGit(t, pairs, DefaultOptions())
+	compareWithGit(t, pairs, Options{Algorithm: Histogram, IndentHeuristic: true})
 }
 
 func TestDiffMatchesGitLarge(t *testing.T) {

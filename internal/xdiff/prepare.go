@@ -123,7 +123,7 @@ func (x *xdfile) prepare(data []byte, c *classifier, pass int) {
 		} else {
 			i++
 		}
-		line := data[:i:i]
+		line := data[:i] // full capacity: subfile() extends a record over its successors
 		x.recs = append(x.recs, line)
 		x.ha = append(x.ha, c.classify(line, pass))
 		data = data[i:]

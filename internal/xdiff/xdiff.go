@@ -16,6 +16,27 @@ type Hunk struct {
 type Options struct {
 	// IndentHeuristic is git's default since 2.14 (diff.indentHeuristic=true).
 	IndentHeuristic bool
+	// Algorithm is Myers (git's default) or Histogram (--histogram,
+	// diff.algorithm=histogram).
+	Algorithm Algorithm
+}
+
+// Algorithm selects xdiff's line matching algorithm.
+type Algorithm uint8
+
+const (
+	// Myers is xdiff's default algorithm (xdiffi.c).
+	Myers Algorithm = iota
+	// Histogram is xhistogram.c, which git's merge-ort (and so
+	// cherry-pick, rebase and merge) uses for its content merges.
+	Histogram
+)
+
+func (a Algorithm) String() string {
+	if a == Histogram {
+		return "histogram"
+	}
+	return "myers"
 }
 
 // DefaultOptions are the options git diff uses when nothing is configured.
@@ -27,22 +48,35 @@ func DefaultOptions() Options { return Options{IndentHeuristic: true} }
 // search and group sliding, after git's trim_common_tail, which git
 // applies whenever the context is zero (so also for --numstat).
 // Lines compare byte for byte: "x" without '\n' differs from "x\n".
+//
+// Git stops with an error in the one case xhistogram gives up (64
+// distinct lines in one bucket of its line table, which takes crafted
+// input); Diff then answers with the Myers diff instead.
 func Diff(a, b []byte, opts Options) []Hunk {
+	hunks, err := diffHunks(a, b, opts)
+	if err != nil {
+		opts.Algorithm = Myers
+		hunks, _ = diffHunks(a, b, opts)
+	}
+	return hunks
+}
+
+func diffHunks(a, b []byte, opts Options) ([]Hunk, error) {
 	if bytes.Equal(a, b) {
-		return nil
+		return nil, nil
 	}
 	a, b = trimCommonTail(a, b)
 	e := getEnv()
 	defer putEnv(e)
-	changes := e.diff(a, b, opts.IndentHeuristic)
-	if len(changes) == 0 {
-		return nil
+	changes, err := e.diff(a, b, opts.Algorithm, opts.IndentHeuristic)
+	if err != nil || len(changes) == 0 {
+		return nil, err
 	}
 	hunks := make([]Hunk, len(changes))
 	for i, c := range changes {
 		hunks[i] = c.hunk()
 	}
-	return hunks
+	return hunks, nil
 }
 
 // hunk numbers a change as xdl_emit_hunk_hdr does with no context.
@@ -88,6 +122,7 @@ type env struct {
 	x1, x2  xdfile
 	dis     []byte
 	kvd     []int
+	hist    histindex
 	changes []change
 }
 
@@ -103,27 +138,42 @@ func putEnv(e *env) {
 	envPool.Put(e)
 }
 
-// diff is xdl_do_diff + xdl_change_compact + xdl_build_script.
-func (e *env) diff(a, b []byte, indentHeuristic bool) []change {
-	e.prepare(a, b)
-	e.doDiff()
+// diff is xdl_do_diff + xdl_change_compact + xdl_build_script. The
+// changes stay valid until the next use of e.
+func (e *env) diff(a, b []byte, algo Algorithm, indentHeuristic bool) ([]change, error) {
+	if err := e.doDiff(a, b, algo); err != nil {
+		return nil, err
+	}
 	changeCompact(&e.x1, &e.x2, indentHeuristic)
 	changeCompact(&e.x2, &e.x1, indentHeuristic)
 	e.changes = buildScript(&e.x1, &e.x2, e.changes)
-	return e.changes
+	return e.changes, nil
 }
 
-// prepare is xdl_prepare_env for the Myers algorithm.
-func (e *env) prepare(a, b []byte) {
+// doDiff is xdl_do_diff: prepare both files and mark changed lines.
+func (e *env) doDiff(a, b []byte, algo Algorithm) error {
+	e.prepare(a, b, algo)
+	if algo == Histogram {
+		return e.histogramDiff()
+	}
+	e.myers()
+	return nil
+}
+
+// prepare is xdl_prepare_env. Only Myers trims the ends and discards
+// unmatched lines (xdl_optimize_ctxs); histogram sees every line.
+func (e *env) prepare(a, b []byte, algo Algorithm) {
 	e.cf.reset(countLines(a) + countLines(b) + 1)
 	e.x1.prepare(a, &e.cf, 0)
 	e.x2.prepare(b, &e.cf, 1)
-	trimEnds(&e.x1, &e.x2)
-	e.dis = cleanupRecords(&e.cf, &e.x1, &e.x2, e.dis)
+	if algo == Myers {
+		trimEnds(&e.x1, &e.x2)
+		e.dis = cleanupRecords(&e.cf, &e.x1, &e.x2, e.dis)
+	}
 }
 
-// doDiff is the Myers part of xdl_do_diff.
-func (e *env) doDiff() {
+// myers is the Myers part of xdl_do_diff.
+func (e *env) myers() {
 	n1, n2 := len(e.x1.rindex), len(e.x2.rindex)
 	ndiags := n1 + n2 + 3
 	if cap(e.kvd) >= 2*ndiags {
