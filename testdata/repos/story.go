@@ -532,7 +532,7 @@ func (w *storyWriter) recette() {
 		"feature/PAY-118-booking-export",
 		InsertAfter(pathBookingService, "        mailer.sendCancellation(booking);\n    }\n", exportMethod))
 	w.commit("recette-fix-booking-page", feb(15, 14, 0), Elodie,
-		"PAY-126: the booking page shows the price with VAT",
+		"PAY-126 : correctif recette, la page de réservation affiche le prix TTC",
 		Edit(pathBookingView, `<fmt:formatNumber value="${booking.basePrice}"`, `<fmt:formatNumber value="${booking.price}"`))
 	w.commit("feature-card-form", feb(16, 10, 0), Mark, "PAY-120: new card payment form",
 		Write(pathCardFormView, cardFormJSP))
