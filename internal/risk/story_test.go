@@ -1,0 +1,161 @@
+package risk
+
+import (
+	"bufio"
+	"context"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/triage-dev/triage/internal/vcs"
+	"github.com/triage-dev/triage/testdata/repos"
+)
+
+func buildStory(t testing.TB) (*repos.Story, *vcs.Repo) {
+	t.Helper()
+	dir := t.TempDir()
+	s, err := repos.BuildStory(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := vcs.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	return s, r
+}
+
+func resolve(t testing.TB, r *vcs.Repo, rev string) plumbing.Hash {
+	t.Helper()
+	h, err := r.Resolve(rev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+// gitOut runs git isolated from the user's configuration.
+func gitOut(t testing.TB, dir string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "HOME="+t.TempDir(), "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null", "LC_ALL=C")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("git %s: %v", strings.Join(args, " "), err)
+	}
+	return string(out)
+}
+
+// blameOwners returns, per line (1-based) of path at rev, the commit git blame names.
+func blameOwners(t testing.TB, dir, rev, path string) map[int]string {
+	out := gitOut(t, dir, "blame", "--porcelain", rev, "--", path)
+	owners := map[int]string{}
+	sc := bufio.NewScanner(strings.NewReader(out))
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		if len(f) >= 3 && len(f[0]) == 40 && !strings.HasPrefix(sc.Text(), "\t") {
+			if n, err := strconv.Atoi(f[2]); err == nil {
+				owners[n] = f[0]
+			}
+		}
+	}
+	return owners
+}
+
+// TestOwnershipAgreesWithGitBlame: for every line a commit of the story
+// changes or deletes, the owner the forward pass found is the commit git
+// blame names on the parent, wherever the pass knows the owner.
+func TestOwnershipAgreesWithGitBlame(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not found; the oracle check needs it")
+	}
+	s, r := buildStory(t)
+	rg, err := r.ReadRange(context.Background(), plumbing.ZeroHash, resolve(t, r, s.Head), vcs.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	touches := ownershipPass(rg.Commits)
+	checked, unknown := 0, 0
+	for i, c := range rg.Commits {
+		if c.Merge || len(c.Parents) == 0 {
+			continue
+		}
+		byPath := map[string][]touch{}
+		for _, tc := range touches[i] {
+			byPath[tc.path] = append(byPath[tc.path], tc)
+		}
+		for _, f := range c.Changes {
+			ts := byPath[f.Path()]
+			if len(ts) == 0 || f.OldPath == "" {
+				continue
+			}
+			blame := blameOwners(t, s.Dir, c.Parents[0].String(), f.OldPath)
+			for _, tc := range ts {
+				for line := tc.start; line < tc.start+tc.n; line++ {
+					if tc.owner < 0 {
+						unknown++
+						continue
+					}
+					checked++
+					if got, want := rg.Commits[tc.owner].Hash.String(), blame[int(line)]; got != want {
+						t.Errorf("%s (%s) changes %s line %d: pass says %s, git blame %s", c.Short(), c.Subject, f.OldPath, line, got[:7], want)
+					}
+				}
+			}
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no line checked")
+	}
+	t.Logf("%d changed lines checked against git blame, %d of unknown owner (merge-made versions)", checked, unknown)
+}
+
+func TestScoreStory(t *testing.T) {
+	s, r := buildStory(t)
+	ctx := context.Background()
+	base, head := resolve(t, r, s.Base), resolve(t, r, s.Head)
+	history, info, err := ReadHistory(ctx, r, base, HistoryOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(history) == 0 || history[len(history)-1].Hash != base || info.Commits != len(history) || info.Capped {
+		t.Fatalf("history: %d commits, info %+v", len(history), info)
+	}
+	rg, err := r.ReadRange(ctx, base, head, vcs.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := ScoreCommits(Input{History: history, Commits: rg.Commits})
+	if len(got.Commits) != len(rg.Commits) {
+		t.Fatalf("%d scores for %d commits", len(got.Commits), len(rg.Commits))
+	}
+	byName := map[string]CommitRisk{}
+	for name, h := range s.Commits {
+		for _, c := range got.Commits {
+			if c.Commit.Hash == h {
+				byName[name] = c
+			}
+		}
+	}
+	// The story reverts exchange-cache: the evidence must show.
+	reverted := byName["feature-exchange-cache"]
+	if f := factorMap(reverted.Factors)[FactorRevertedLater]; f.Points != revertedPoints {
+		t.Errorf("feature-exchange-cache: reverted_later = %+v", f)
+	}
+	for _, c := range got.Commits {
+		if c.Score < 0 || c.Score > 100 || (c.Level != Low && c.Level != Medium && c.Level != High) {
+			t.Errorf("%s: score %d level %q", c.Commit.Short(), c.Score, c.Level)
+		}
+	}
+	// A tiny cap still gives a consistent history.
+	capped, info, err := ReadHistory(ctx, r, base, HistoryOptions{MaxCommits: 3})
+	if err != nil || len(capped) != 3 || !info.Capped || capped[2].Hash != base {
+		t.Errorf("capped history: %d commits, %+v, %v", len(capped), info, err)
+	}
+}
