@@ -441,3 +441,67 @@ func TestRevListOrderRandomHistories(t *testing.T) {
 		r.Close()
 	}
 }
+
+// trickyMessages are commit messages whose subject and trailers git parses
+// in less obvious ways.
+var trickyMessages = []string{
+	"Subject only",
+	"Ticket: PAY-1",
+	"Subject\n\nTicket: PAY-1",
+	"Subject\n\nBody text.\n\nKey: value\nOther-Key: v2\n",
+	"Subject\n\nBody.\n\nReviewed-by: Someone\n  continued here\n\tand here\nTicket: PAY-2\n",
+	"Subject\n\nThis: is\nnot a trailer block\nbecause most lines\nare prose\n",
+	"Subject\n\nSigned-off-by: A <a@b>\nsome prose line\nmore prose\nand more\n",
+	"Subject\n\nSigned-off-by: A <a@b>\nsome prose line\nmore prose\nand more\nand even more\n",
+	"Subject\n\nBody\n\nTicket: PAY-3\n\n\n# a comment\n# another\n",
+	"Subject\n\nBody\n---\nnot a divider for commits\n\nRefs: #42\n",
+	"Subject\n\nKey : spaced separator\nBug #43: odd\n",
+	"Subject\n\nBody\n\nTicket: PAY-4\n\nConflicts:\n\tsrc/a.go\n",
+	"Subject\r\n\r\nBody\r\n\r\nTicket: PAY-5\r\n",
+	"\n\nSubject after blank lines\n\nFixes: 0123456\n",
+	"Subject\n\n(cherry picked from commit 0123456789abcdef0123456789abcdef01234567)\n",
+	"Subject\n\nBody\n\nKey: value\n# ------------------------ >8 ------------------------\nIgnored: below scissors\n",
+	"Subject\n\nBody\n\nNot-A-Trailer:\n",
+	"Subject\n\n: starts with colon\nKey: v\n",
+	"Merge branch 'hotfix/PAY-111'\n\n* hotfix/PAY-111:\n  Fix rounding\n",
+	"Subject\n\ngit-svn-id: https://svn.example.com/r/trunk@100 0e0e0e0e-1111-2222-3333-444444444444\n",
+}
+
+func TestMessagesMatchGit(t *testing.T) {
+	needGit(t)
+	dir := t.TempDir()
+	b, err := repos.New(dir)
+	check(t, err)
+	for i, msg := range trickyMessages {
+		_, err := b.CommitWithEncoding(alice, "", []byte(msg), repos.Write(fmt.Sprintf("m%d", i), msg))
+		check(t, err)
+	}
+	check(t, b.Finish("main"))
+	compareRangeWithGit(t, dir, "", "HEAD")
+}
+
+func FuzzParseCommit(f *testing.F) {
+	for _, m := range trickyMessages {
+		f.Add([]byte("tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\nauthor A <a@b> 1300000000 +0100\ncommitter B <b@c> 1300000000 -0230\n\n" + m))
+	}
+	f.Add([]byte("tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\nparent zz\n\n"))
+	f.Add([]byte("tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\nauthor <> x y\nencoding ISO-8859-1\n\ncaf\xe9\n"))
+	f.Add([]byte("tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\ngpgsig -----BEGIN\n line\n -----END\n\nmsg"))
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		c, err := parseCommit(plumbing.ZeroHash, raw)
+		if err != nil {
+			return
+		}
+		for _, tr := range c.Trailers {
+			if tr.Key == "" || strings.ContainsAny(tr.Key, ":\n") {
+				t.Fatalf("bad trailer key %q", tr.Key)
+			}
+		}
+		if strings.Contains(c.Subject, "\n") {
+			t.Fatalf("subject with a newline: %q", c.Subject)
+		}
+		if _, err := parseCommitHeader(plumbing.ZeroHash, raw); err != nil {
+			t.Fatalf("header parse fails where full parse succeeds: %v", err)
+		}
+	})
+}

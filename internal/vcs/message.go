@@ -96,6 +96,9 @@ func parseCommit(h plumbing.Hash, raw []byte) (*Commit, error) {
 			c.Encoding = string(val)
 		}
 	}
+	if c.Tree.IsZero() {
+		return nil, fmt.Errorf("commit %s is corrupt (no tree); run git fsck", h)
+	}
 	msg := rest
 	if c.Encoding != "" {
 		if dec, ok := decoderFor(c.Encoding); ok {

@@ -308,7 +308,7 @@ func (r *Repo) refNames(prefix string) ([]string, error) {
 			n := ref.Name().String()
 			if strings.HasPrefix(n, prefix) {
 				short := strings.TrimPrefix(n, prefix)
-				if short != "HEAD" {
+				if short != "HEAD" && !strings.HasSuffix(short, "/HEAD") {
 					names = append(names, short)
 				}
 			}

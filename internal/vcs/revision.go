@@ -386,11 +386,28 @@ func orHead(s string) string {
 	return s
 }
 
-// exampleBase picks a plausible base for an example range: the last tag in
-// name order, else another branch, else the word BASE.
+// exampleBase picks a plausible base for an example range: the tag on the
+// newest commit (the shortest name when several), else main or master, else
+// the word BASE.
 func (r *Repo) exampleBase(head string) string {
-	if tags, _ := r.Tags(); len(tags) > 0 {
-		return tags[len(tags)-1]
+	best, bestDate := "", int64(0)
+	tags, _ := r.Tags()
+	for _, tag := range tags {
+		h, err := r.Resolve(tag)
+		if err != nil {
+			continue
+		}
+		c, err := r.Commit(h)
+		if err != nil {
+			continue
+		}
+		d := c.Committer.When.Unix()
+		if best == "" || d > bestDate || d == bestDate && len(tag) < len(best) {
+			best, bestDate = tag, d
+		}
+	}
+	if best != "" {
+		return best
 	}
 	branches, _ := r.Branches()
 	for _, b := range []string{"main", "master"} {
