@@ -10,11 +10,14 @@ import (
 	"golang.org/x/text/unicode/norm"
 	"unicode"
 
+	"github.com/bmatcuk/doublestar/v4"
 	"github.com/triage-dev/triage/internal/vcs"
 )
 
 // Built-in classes, used when the config defines no class rules. They are
-// guesses (Result.Guessed) from the ticket types, the message and the branch:
+// guesses (Result.Guessed) from the ticket types, the message, the branch and
+// documentation paths. When a commit's tickets disagree, the fix class wins
+// (prod-fix, then recette-fix, then feature) and the commit is mixed:
 //
 //   - revert: a revert ("Revert "…"", "revert:", "This reverts commit …").
 //   - prod-fix: a production fix: a bug ticket whose environment or labels say
@@ -26,7 +29,8 @@ import (
 //   - feature: a ticket of type Story, New Feature, Improvement, Evolution…,
 //     conventional "feat:" or "perf:", or the words feature, évolution,
 //     fonctionnalité.
-//   - chore: conventional docs, chore, refactor, test, ci, build, style; "typo".
+//   - chore: conventional docs, chore, refactor, test, ci, build, style;
+//     changes to documentation only (docs/**, *.md, README…); "typo".
 //   - merge: merge commits, as with a config.
 //   - unclassified (or the config's default): nothing above applies.
 const (
@@ -101,7 +105,8 @@ func guessRevert(c *vcs.Commit) (guess, bool) {
 	return guess{}, false
 }
 
-// guessFromMessage classifies a commit from its message and branch alone.
+// guessFromMessage classifies a commit from its message and branch, and its
+// paths when they are all documentation.
 func guessFromMessage(c *vcs.Commit, branch string) (guess, bool) {
 	subject := strings.TrimSpace(readable(c.Subject))
 	folded := fold(subject)
@@ -123,6 +128,9 @@ func guessFromMessage(c *vcs.Commit, branch string) (guess, bool) {
 	if m := hotfixWord.FindString(branch); m != "" {
 		return guess{ClassProdFix, "builtin: hotfix branch", fmt.Sprintf("merged from branch %s", branch)}, true
 	}
+	if docsOnly(c) {
+		return guess{ClassChore, "builtin: documentation only", "every changed path is documentation"}, true
+	}
 	if m := typoWord.FindString(folded); m != "" {
 		return guess{ClassChore, "builtin: typo keyword", "subject contains 'typo'"}, true
 	}
@@ -134,6 +142,37 @@ func guessFromMessage(c *vcs.Commit, branch string) (guess, bool) {
 	}
 	return guess{}, false
 }
+
+// docPaths are the paths a documentation-only commit touches.
+var docPaths = []string{"docs/**", "doc/**", "**/*.md", "**/*.markdown", "**/*.adoc", "**/*.rst", "**/README*", "**/CHANGELOG*", "**/LICENSE*", "**/AUTHORS*", "**/CONTRIBUTING*"}
+
+func docsOnly(c *vcs.Commit) bool {
+	if len(c.Changes) == 0 {
+		return false
+	}
+	for i := range c.Changes {
+		ch := &c.Changes[i]
+		for _, p := range []string{ch.OldPath, ch.NewPath} {
+			if p != "" && !matchesAny(docPaths, p) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func matchesAny(globs []string, p string) bool {
+	for _, g := range globs {
+		if doublestar.MatchUnvalidated(g, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// guessRank orders built-in classes when a commit's tickets disagree, as
+// config rules are ordered: fixes first.
+var guessRank = map[string]int{ClassProdFix: 0, ClassRecetteFix: 1, ClassFeature: 2}
 
 var frenchWords = regexp.MustCompile(`^(correctif|correction|corrige|anomalie|recette|evolution|fonctionnalite)`)
 

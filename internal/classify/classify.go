@@ -25,7 +25,8 @@ type Result struct {
 }
 
 // Classifier classifies commits with a config's rules, or with the built-in
-// ones when the config has no classes (or there is no config).
+// ones when the config has no classes (or there is no config). It is read-only
+// once built, so Classify may run from several goroutines.
 type Classifier struct {
 	cfg     *config.Config
 	rules   []config.Class
@@ -372,7 +373,7 @@ func (c *Classifier) guess(r *Result, tickets []*Ticket) {
 	classes := map[string]bool{}
 	for _, t := range tickets {
 		if g, ok := guessFromTicket(t); ok {
-			if first == nil {
+			if first == nil || guessRank[g.class] < guessRank[first.class] {
 				first = &g
 			}
 			perTicket = append(perTicket, t.ID+" -> "+g.class)

@@ -259,16 +259,19 @@ func TestBuiltinsWithTicketsAndBranches(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := &history{}
-	h.add("SHOP-412 VAT", []int{-1}, "a")                 // 0
-	h.add("SHOP-415 rounding", []int{0}, "a")             // 1
-	h.add("SHOP-402 faster search", []int{1}, "a")        // 2
-	h.add("SHOP-415 SHOP-402 both", []int{2}, "a")        // 3
-	h.add("refs #1234", []int{3}, "a")                    // 4
-	h.add("Revert \"SHOP-412 VAT\"", []int{4}, "a")       // 5
-	h.add("SHOP-403 labels, fix wording", []int{5}, "a")  // 6: sub-task: the message decides
-	h.add("restart consumers", []int{6}, "a")             // 7: on a hotfix branch
-	h.add("Merge branch 'hotfix/consumers'", []int{6, 7}) // 8
-	h.add("SHOP-999 unknown", []int{8}, "a")              // 9
+	h.add("SHOP-412 VAT", []int{-1}, "a")                                                    // 0
+	h.add("SHOP-415 rounding", []int{0}, "a")                                                // 1
+	h.add("SHOP-402 faster search", []int{1}, "a")                                           // 2
+	h.add("SHOP-415 SHOP-402 both", []int{2}, "a")                                           // 3
+	h.add("refs #1234", []int{3}, "a")                                                       // 4
+	h.add("Revert \"SHOP-412 VAT\"", []int{4}, "a")                                          // 5
+	h.add("SHOP-403 labels, fix wording", []int{5}, "a")                                     // 6: sub-task: the message decides
+	h.add("restart consumers", []int{6}, "a")                                                // 7: on a hotfix branch
+	h.add("Merge branch 'hotfix/consumers'", []int{6, 7})                                    // 8
+	h.add("SHOP-999 unknown", []int{8}, "a")                                                 // 9
+	h.add("SHOP-402 SHOP-415 both", []int{9}, "a")                                           // 10: the fix wins whatever the order
+	h.add("Explain payment flows", []int{10}, "docs/flows.md", "README.md", "api/CHANGELOG") // 11
+	h.add("Explain payment flows in code", []int{11}, "docs/flows.md", "src/a.go")           // 12
 	results := c.Classify(h.commits)
 	check(t, results[0], want{"prod-fix", "builtin: production bug ticket", []string{"SHOP-412 type=Bug, environment=Production"}, false, nil})
 	check(t, results[1], want{"recette-fix", "builtin: bug ticket", []string{"SHOP-415 type=Bug"}, false, nil})
@@ -280,8 +283,11 @@ func TestBuiltinsWithTicketsAndBranches(t *testing.T) {
 	check(t, results[7], want{"prod-fix", "builtin: hotfix branch", []string{"merged from branch hotfix/consumers"}, false, nil})
 	check(t, results[8], want{"merge", "merge", []string{"merge of branch hotfix/consumers"}, false, nil})
 	check(t, results[9], want{"unclassified", "default", []string{"no built-in rule matched (no config classes)", "SHOP-999 not in the ticket exports"}, false, nil})
+	check(t, results[10], want{"recette-fix", "builtin: bug ticket", []string{"SHOP-415 type=Bug", "mixed: SHOP-402 -> feature, SHOP-415 -> recette-fix"}, true, nil})
+	check(t, results[11], want{"chore", "builtin: documentation only", []string{"every changed path is documentation"}, false, nil})
+	check(t, results[12], want{"unclassified", "default", []string{"no built-in rule matched (no config classes)"}, false, nil})
 	for i, r := range results {
-		if r.Guessed != (i != 8 && i != 9) {
+		if r.Guessed != (i != 8 && i != 9 && i != 12) {
 			t.Errorf("%d: Guessed = %v", i, r.Guessed)
 		}
 	}

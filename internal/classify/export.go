@@ -87,7 +87,13 @@ func ReadExport(src Source, data []byte) (*Export, error) {
 		return ReadGithubJSON(src.Path, data)
 	case config.FormatCSV:
 		if src.IDColumn == "" {
-			return nil, &ExportError{File: src.Path, Msg: "a csv export needs its id column: set id_column in the config's export entry"}
+			if header, err := firstRecord(decodeTextOnly(data)); err == nil {
+				src.IDColumn = idColumnOf(header)
+			}
+		}
+		if src.IDColumn == "" {
+			return nil, &ExportError{File: src.Path, Msg: "a csv export needs its id column, and none is called " + strings.Join(idColumnNames, ", ") +
+				": name it with id_column in the config's export entry"}
 		}
 		exp, err := ReadCSV(src.Path, data, src.IDColumn)
 		var ee *ExportError
@@ -121,14 +127,30 @@ func GuessFormat(data []byte) (format, idColumn string) {
 	case strings.TrimSpace(header[0]) == "#" && (has["tracker"] || has["subject"] || has["sujet"]):
 		return config.FormatRedmineCSV, ""
 	}
-	for _, name := range []string{"id", "key", "ticket", "issue", "number"} {
+	if id := idColumnOf(header); id != "" {
+		return config.FormatCSV, id
+	}
+	return "", ""
+}
+
+// idColumnNames are the headers taken as the id of a generic csv export when
+// no id_column is given.
+var idColumnNames = []string{"id", "key", "ticket", "issue", "number"}
+
+func idColumnOf(header []string) string {
+	for _, name := range idColumnNames {
 		for _, h := range header {
 			if strings.EqualFold(strings.TrimSpace(h), name) {
-				return config.FormatCSV, strings.TrimSpace(h)
+				return strings.TrimSpace(h)
 			}
 		}
 	}
-	return "", ""
+	return ""
+}
+
+func decodeTextOnly(data []byte) string {
+	text, _ := decodeText(data)
+	return text
 }
 
 // decodeText turns an export's bytes into UTF-8 text: byte order marks are
