@@ -162,11 +162,11 @@ func plural(r []LineRange) string {
 
 // Evidence words of file edges.
 const (
-	evModifies   = "modifies"
-	evDeletes    = "deletes"
-	evRenames    = "renames"
-	evRecreates  = "re-creates"
-	evBinary     = "binary"
+	evModifies  = "modifies"
+	evDeletes   = "deletes"
+	evRenames   = "renames"
+	evRecreates = "re-creates"
+	evBinary    = "binary"
 )
 
 // Graph is the dependency graph of a range.
