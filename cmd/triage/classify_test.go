@@ -1,0 +1,83 @@
+package main
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/spf13/cobra"
+)
+
+// parseClassify runs only the flag parsing of `triage classify`.
+func parseClassify(t *testing.T, args ...string) (*classifyOptions, error) {
+	t.Helper()
+	var got *classifyOptions
+	cmd := newClassifyCmd(ioStreams{Out: &bytes.Buffer{}, Err: &bytes.Buffer{}}, func(_ *cobra.Command, o *classifyOptions) error {
+		got = o
+		return nil
+	})
+	cmd.SetArgs(args)
+	cmd.SetOut(&bytes.Buffer{})
+	cmd.SetErr(&bytes.Buffer{})
+	cmd.SilenceErrors, cmd.SilenceUsage = true, true
+	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
+	err := cmd.Execute()
+	return got, err
+}
+
+func TestClassifyFlags(t *testing.T) {
+	o, err := parseClassify(t, "v1.4.0..recette", "--repo", "/r", "--config", "c.yaml", "--tickets", "a.csv", "--tickets", "b.json",
+		"--tickets-format", "jira-csv", "--format", "csv", "-o", "out.csv", "--csv-sep", ";", "--bom", "--fail-on-unclassified", "--no-progress")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Range[0] != "v1.4.0..recette" || o.Repo != "/r" || o.Config != "c.yaml" || len(o.Tickets) != 2 || o.TicketsFormat != "jira-csv" ||
+		o.Format != "csv" || o.Output != "out.csv" || o.CSVSep != ";" || !o.BOM || !o.FailOnUnclassified || !o.NoProgress {
+		t.Fatalf("options not parsed: %+v", o)
+	}
+}
+
+func TestClassifyDefaults(t *testing.T) {
+	o, err := parseClassify(t)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(o.Range) != 0 || o.Repo != "." || o.Format != "table" || o.CSVSep != "," || o.BOM || o.FailOnUnclassified {
+		t.Fatalf("defaults: %+v", o)
+	}
+}
+
+func TestClassifyUsageErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{"a..b", "c..d"},
+		{"--format", "xml"},
+		{"--csv-sep", ";;"},
+		{"--no-such-flag"},
+	} {
+		_, err := parseClassify(t, args...)
+		if _, ok := err.(*usageError); !ok {
+			t.Errorf("%q: want a usage error, got %T %v", args, err, err)
+		}
+	}
+}
+
+func TestRunExitCodeForUsageError(t *testing.T) {
+	var out, errb bytes.Buffer
+	code := run(t.Context(), []string{"classify", "--format", "xml"}, &out, &errb)
+	if code != exitError {
+		t.Fatalf("exit %d, want %d", code, exitError)
+	}
+	want := "triage: --format: unknown format \"xml\": use one of csv, json, markdown, table\nRun 'triage classify --help' for usage.\n"
+	if errb.String() != want {
+		t.Fatalf("stderr:\n%q\nwant\n%q", errb.String(), want)
+	}
+}
+
+func TestRunUnknownCommand(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := run(t.Context(), []string{"clasify"}, &out, &errb); code != exitError {
+		t.Fatalf("exit %d, want 2", code)
+	}
+	if !bytes.Contains(errb.Bytes(), []byte(`Did you mean this?`)) || !bytes.Contains(errb.Bytes(), []byte("classify")) {
+		t.Fatalf("stderr does not suggest classify: %s", errb.String())
+	}
+}
