@@ -98,7 +98,7 @@ func Risk(in RiskInput) *Document {
 	}
 	th := in.Scores.Thresholds
 	doc.Notes = append(doc.Notes,
-		fmt.Sprintf("Levels: medium above %d, high above %d (%s).", th.Medium, th.High, th.Method),
+		"Levels: "+th.Method+".",
 		fmt.Sprintf("History read: %d commits since %s%s. A score is the sum of its factors' points (--format json lists them with their reasons).",
 			in.History.Commits, in.History.Since.Format("2006-01-02"), cappedNote(in.History.Capped)))
 	if in.Plan != nil {

@@ -24,7 +24,7 @@ func riskSample() RiskInput {
 	merge := &vcs.Commit{Hash: plumbing.NewHash("817ab6ec0ffee000000000000000000000000003"), Subject: "Merge branch 'hotfix/PAY-111'",
 		Author: vcs.Signature{Name: "Sophie Bernard", When: when.Add(2 * time.Hour)}, Merge: true}
 	scores := &risk.Scores{
-		Thresholds: risk.Thresholds{Medium: 35, High: 55, Source: "default", Method: "fewer than 30 commits of history (10)", HistoryCommits: 10},
+		Thresholds: risk.Thresholds{Medium: 35, High: 55, Source: "default", Method: "fewer than 30 commits of history (10): fixed thresholds, medium above 35, high above 55", HistoryCommits: 10},
 		Commits: []risk.CommitRisk{
 			{Commit: feature, Score: 31, Level: risk.Low, Factors: []risk.Factor{
 				{Name: risk.FactorSize, Value: 30, Points: 14.9, Why: "30 lines changed"},

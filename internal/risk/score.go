@@ -172,8 +172,9 @@ func levelThresholds(hist []int) Thresholds {
 	sort.Ints(s)
 	rank := func(p int) int { return s[(p*len(s)+99)/100-1] }
 	return Thresholds{Medium: rank(mediumPercentile), High: rank(highPercentile), Source: "history", HistoryCommits: len(s),
-		Method: fmt.Sprintf("scores of the %d non-merge history commits, each scored on the history before it; "+
-			"medium above their %dth percentile, high above their %dth (nearest rank)", len(s), mediumPercentile, highPercentile)}
+		Method: fmt.Sprintf("medium above %d, the %dth percentile, and high above %d, the %dth (nearest rank), of the scores "+
+			"of the %d non-merge history commits, each scored on the history before it", rank(mediumPercentile), mediumPercentile,
+			rank(highPercentile), highPercentile, len(s))}
 }
 
 // scorer computes the predictive factors of a commit from the past so far.
