@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/triage-dev/triage/internal/classify"
+	"github.com/triage-dev/triage/internal/deps"
 	"github.com/triage-dev/triage/internal/report"
 	"github.com/triage-dev/triage/internal/risk"
 	"github.com/triage-dev/triage/internal/vcs"
@@ -135,8 +136,12 @@ func runRisk(cmd *cobra.Command, opts *riskOptions, streams ioStreams) error {
 	if err != nil {
 		return err
 	}
-	scores := risk.ScoreCommits(risk.Input{History: history, Commits: s.rng.Commits, IsFix: isFix,
-		Edges: risk.DeriveEdges(s.rng.Commits, isFix)})
+	graph, err := deps.Build(ctx, s.repo, s.rng, deps.Options{})
+	if err != nil {
+		return err
+	}
+	edges := riskEdges(graph)
+	scores := risk.ScoreCommits(risk.Input{History: history, Commits: s.rng.Commits, IsFix: isFix, Edges: edges})
 	doc := report.Risk(report.RiskInput{Base: s.rng.Base.String(), Head: s.rng.Head.String(), History: info, Scores: scores, Classes: s.results})
 	if err := opts.write(streams.Out, doc); err != nil {
 		return err
@@ -209,4 +214,15 @@ func riskPlural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// riskEdges hands deps' graph to risk as plain data.
+func riskEdges(g *deps.Graph) []risk.Edge {
+	all := g.Edges()
+	out := make([]risk.Edge, len(all))
+	for i, e := range all {
+		out[i] = risk.Edge{Commit: e.Commit, DependsOn: e.DependsOn, Kind: string(e.Kind), Path: e.Path,
+			Lines: e.LinesText(), Evidence: e.Evidence}
+	}
+	return out
 }

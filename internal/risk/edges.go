@@ -57,3 +57,10 @@ func revertTargets(msg string) []string {
 	}
 	return out
 }
+
+// isFixup tells a fixup!/squash!/amend! binding (which deps reports as a
+// revert edge, since it must travel with its target) from a real revert.
+func isFixup(e Edge) bool {
+	return e.Kind == KindRevert && (strings.HasPrefix(e.Evidence, "fixup!") || strings.HasPrefix(e.Evidence, "squash!") ||
+		strings.HasPrefix(e.Evidence, "amend!"))
+}

@@ -426,6 +426,8 @@ func (st *planState) followups() []Followup {
 		}
 		f := Followup{Commit: e.DependsOn.String(), Followup: e.Commit.String()}
 		switch {
+		case isFixup(e):
+			f.Kind, f.Evidence = "fix", "the dropped commit is its "+strings.SplitN(e.Evidence, " ", 2)[0]+" commit"
 		case e.Kind == KindRevert:
 			f.Kind, f.Evidence = "revert", "reverted by the dropped commit"
 		case (e.Kind == KindLine || e.Kind == KindAdjacent) && st.fixAt(e.Commit):

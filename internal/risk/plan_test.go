@@ -189,8 +189,13 @@ func TestDroppedFollowups(t *testing.T) {
 	if got := assess(t, in); len(got.DroppedFollowups) != 1 || got.DroppedFollowups[0].Kind != "revert" {
 		t.Errorf("a revert outranks a fix: %+v", got.DroppedFollowups)
 	}
+	in.Edges = []Edge{{Commit: d.Hash, DependsOn: k.Hash, Kind: KindRevert, Evidence: "fixup! PAY-1 fix rounding"}}
+	if got := assess(t, in); len(got.DroppedFollowups) != 1 || got.DroppedFollowups[0].Kind != "fix" ||
+		got.DroppedFollowups[0].Evidence != "the dropped commit is its fixup! commit" {
+		t.Errorf("a dropped fixup! is a dropped fix: %+v", got.DroppedFollowups)
+	}
+	in.Edges = []Edge{{Commit: d.Hash, DependsOn: k.Hash, Kind: KindLine, Path: "pay/rate.go", Lines: "15"}}
 	// A dropped feature touching the kept lines is no follow-up; nor is a kept fix of a kept commit.
-	in.Edges = in.Edges[:1]
 	in.IsFix = func(*vcs.Commit) bool { return false }
 	if got := assess(t, in); len(got.DroppedFollowups) != 0 {
 		t.Errorf("non-fix: %+v", got.DroppedFollowups)

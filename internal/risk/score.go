@@ -335,6 +335,8 @@ func evidenceOf(commits []*vcs.Commit, edges []Edge, isFix FixFunc) evidence {
 			continue
 		}
 		switch {
+		case isFixup(e): // a fixup! commit is a later fix of its target
+			add(ev.fixedBy, e.DependsOn, e.Commit)
 		case e.Kind == KindRevert:
 			add(ev.revertedBy, e.DependsOn, e.Commit)
 		case e.Kind == KindLine && isFix(by):

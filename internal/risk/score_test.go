@@ -109,6 +109,12 @@ func TestScoreCommitsUsesGivenEdgesAndClassifier(t *testing.T) {
 	if f := factorMap(got.Commits[0].Factors)[FactorFixedLater]; f.Points != 0 {
 		t.Errorf("line edge from a non-fix counted: %+v", f)
 	}
+	// deps binds a fixup! commit to its target with a revert edge: that is a later fix, not a revert.
+	fixup := []Edge{{Commit: b.Hash, DependsOn: a.Hash, Kind: KindRevert, Evidence: "fixup! feature"}}
+	got = ScoreCommits(Input{Commits: r.commits, Edges: fixup, IsFix: func(*vcs.Commit) bool { return false }})
+	if fm := factorMap(got.Commits[0].Factors); fm[FactorFixedLater].Points != 20 || fm[FactorRevertedLater].Points != 0 {
+		t.Errorf("fixup edge: fixed_later %+v, reverted_later %+v", fm[FactorFixedLater], fm[FactorRevertedLater])
+	}
 	// Empty (non-nil) edges: the caller says there are none; nothing is derived.
 	got = ScoreCommits(Input{Commits: r.commits, Edges: []Edge{}, IsFix: isFix})
 	if f := factorMap(got.Commits[0].Factors)[FactorFixedLater]; f.Points != 0 {
