@@ -368,12 +368,12 @@ func TestSymbolEdges(t *testing.T) {
 	h := newHistory(t, map[string]string{"rates.go": "const BOOK_RATE = 1.0 // existing payment\nfunc price() {}\n"})
 	h.commit("A", "", "", mod("rates.go", hk(1, 0, 2, 1, "const REDUCED_BOOK_RATE = 0.5 * BOOK_RATE")))
 	h.commit("B", "A", "", add("cart.go", "total := price() * REDUCED_BOOK_RATE // uses BOOK_RATE too"))
-	h.commit("C", "B", "", add("i18n/fr.yml", "payment.reduced_rate.label: Tarif réduit"))
+	h.commit("C", "B", "", add("i18n/fr.properties", "payment.reduced_rate.label=Tarif réduit"))
 	h.commit("D", "C", "", mod("view.html", hk(4, 0, 5, 1, `{{ t("payment.reduced_rate.label") }}`)))
 	g := h.build(Options{})
 	h.expect(g, `
 		B->A symbol cart.go:1 [REDUCED_BOOK_RATE]
-		D->C symbol view.html:5 [payment.reduced_rate.label, reduced_rate]
+		D->C symbol view.html:5 [payment.reduced_rate.label]
 	`, Symbol)
 	if e := h.edges(h.build(Options{NoSymbols: true}), Symbol); e != "" {
 		t.Errorf("NoSymbols still found %s", e)
@@ -504,12 +504,37 @@ func TestViewsAreFreed(t *testing.T) {
 
 func TestScanTokens(t *testing.T) {
 	var got []string
-	scanTokens(`if (rate == REDUCED_BOOK_RATE) { t('payment.reduced_rate.label'); self.total = café_rate + x1234 + deadbeef1 }`, func(s string) {
+	scanTokens(`if (rate == REDUCED_BOOK_RATE) { t('payment.reduced_rate.label'); self.total = café_rate + x1234 + deadbeef1 + Pattern.compile(LoyaltyService) }`, func(s string, def bool) {
+		if def {
+			s += "(def)"
+		}
 		got = append(got, s)
 	})
-	want := "rate REDUCED_BOOK_RATE payment reduced_rate payment.reduced_rate.label total self.total x1234"
+	want := "REDUCED_BOOK_RATE reduced_rate payment.reduced_rate.label self.total(def) x1234 LoyaltyService"
 	if strings.Join(got, " ") != want {
 		t.Errorf("tokens: %q\nwant %q", strings.Join(got, " "), want)
+	}
+	for line, want := range map[string]string{
+		"public static final BigDecimal REDUCED_BOOK_RATE = new BigDecimal(1);": "BigDecimal REDUCED_BOOK_RATE(def) BigDecimal",
+		"    public boolean isStudent() {":                                      "isStudent(def)",
+		"        if (booking.isStudent()) {":                                    "isStudent",
+		"public class LoyaltyService {":                                         "LoyaltyService(def)",
+		"mail.confirmation.subject=Votre réservation":                           "mail.confirmation.subject(def)",
+		`  "loyalty.points_label": "Points",`:                                   "points_label(def) loyalty.points_label(def)",
+		"return computeTotal(x) == MAX_RATE;":                                   "computeTotal MAX_RATE",
+		"import java.util.HashMap;":                                             "HashMap",
+		"def reduced_rate(self):":                                               "reduced_rate(def)",
+	} {
+		var got []string
+		scanTokens(line, func(s string, def bool) {
+			if def {
+				s += "(def)"
+			}
+			got = append(got, s)
+		})
+		if strings.Join(got, " ") != want {
+			t.Errorf("%s: %q, want %q", line, strings.Join(got, " "), want)
+		}
 	}
 }
 

@@ -19,19 +19,23 @@ type tokenUse struct {
 	tok  string
 	path string
 	line int32
+	def  bool // some occurrence in the commit looks like the definition
 }
 
 type symbolIndex struct {
 	uses        [][]tokenUse       // per commit, sorted by token; only candidates
 	introducers map[string][]int32 // identifier -> the commits that introduced it (independently)
 	ordinal     map[int32]int      // introducer -> its bit in view.reach
+	// used marks identifiers whose first added occurrence was not a
+	// definition (an import of a library class): nobody introduced them.
+	used map[string]bool
 }
 
 // buildSymbolIndex finds the identifiers worth tracking: added by at least
 // two commits of the range and absent from the base tree.
 func buildSymbolIndex(ctx context.Context, src Source, rng *vcs.Range, opts Options) (*symbolIndex, error) {
 	n := len(rng.Commits)
-	idx := &symbolIndex{uses: make([][]tokenUse, n), introducers: map[string][]int32{}, ordinal: map[int32]int{}}
+	idx := &symbolIndex{uses: make([][]tokenUse, n), introducers: map[string][]int32{}, ordinal: map[int32]int{}, used: map[string]bool{}}
 	parallel(n, opts.workers(), func(i int) {
 		idx.uses[i] = addedTokens(rng.Commits[i])
 	})
@@ -69,24 +73,26 @@ func buildSymbolIndex(ctx context.Context, src Source, rng *vcs.Range, opts Opti
 }
 
 // addedTokens lists the identifiers a commit's added lines carry, each at its
-// first occurrence.
+// first occurrence, and whether the commit seems to define it.
 func addedTokens(c *vcs.Commit) []tokenUse {
 	if c.Merge {
 		return nil
 	}
-	seen := map[string]bool{}
+	seen := map[string]int{}
 	var out []tokenUse
 	for _, fc := range c.Changes {
-		if fc.Binary {
+		if fc.Binary || docFile(fc.NewPath) {
 			continue
 		}
 		for _, h := range fc.Hunks {
 			for li, line := range h.Lines {
-				scanTokens(line, func(tok string) {
-					if !seen[tok] {
-						seen[tok] = true
-						out = append(out, tokenUse{tok, fc.NewPath, int32(h.NewStart + li)})
+				scanTokens(line, func(tok string, def bool) {
+					if i, ok := seen[tok]; ok {
+						out[i].def = out[i].def || def
+						return
 					}
+					seen[tok] = len(out)
+					out = append(out, tokenUse{tok, fc.NewPath, int32(h.NewStart + li), def})
 				})
 			}
 		}
@@ -146,7 +152,7 @@ func baseTokens(ctx context.Context, src Source, rng *vcs.Range, opts Options, c
 				if int64(len(content)) > limit || vcsIsBinary(content) {
 					continue
 				}
-				scanTokens(string(content), func(tok string) {
+				scanTokens(string(content), func(tok string, _ bool) {
 					if candidates[tok] {
 						found[w][tok] = true
 					}
@@ -182,10 +188,14 @@ var binaryExtensions = map[string]bool{
 func skipExtension(p string) bool { return binaryExtensions[strings.ToLower(path.Ext(p))] }
 
 // visit binds commit c's uses to introductions its history can see, and
-// makes c the introducer of the identifiers nobody before it introduced.
+// makes c the introducer of the identifiers it defines that nobody before
+// it introduced.
 func (s *symbolIndex) visit(b *builder, c int32, v *view) {
 	introduced := false
 	for _, u := range s.uses[c] {
+		if s.used[u.tok] {
+			continue
+		}
 		bound := false
 		for _, a := range s.introducers[u.tok] {
 			if v.reach.has(s.ordinal[a]) {
@@ -194,9 +204,13 @@ func (s *symbolIndex) visit(b *builder, c int32, v *view) {
 				break
 			}
 		}
-		if !bound {
+		switch {
+		case bound:
+		case u.def:
 			s.introducers[u.tok] = append(s.introducers[u.tok], c)
 			introduced = true
+		case len(s.introducers[u.tok]) == 0:
+			s.used[u.tok] = true // in earlier added lines before any definition
 		}
 	}
 	if introduced {
@@ -226,10 +240,13 @@ func (b *builder) addSymbol(c, a int32, u tokenUse) {
 	}
 }
 
-// scanTokens calls emit for every identifier of text: [A-Za-z_][A-Za-z0-9_]{3,}
-// words, and dotted keys (payment.rate.label, as i18n files use) both whole
-// and by their parts. Keywords and other very common words are left out.
-func scanTokens(text string, emit func(string)) {
+// scanTokens calls emit for every identifier of text, telling whether that
+// occurrence looks like its definition. Identifiers are code-shaped words
+// ([A-Za-z_][A-Za-z0-9_]{3,} with an underscore, a digit or an inner capital:
+// REDUCED_BOOK_RATE, isStudent, LoyaltyService; plain words are prose) and
+// dotted lower-case keys as i18n files use (mail.confirmation.subject).
+// Keywords and other very common words are left out.
+func scanTokens(text string, emit func(tok string, def bool)) {
 	i := 0
 	for i < len(text) {
 		if !isIdentStart(text[i]) || (i > 0 && isWordByte(text[i-1])) {
@@ -237,6 +254,7 @@ func scanTokens(text string, emit func(string)) {
 			continue
 		}
 		start, end, segments := i, i, 0
+		keyShaped := true
 		for {
 			j := end
 			for j < len(text) && isIdentByte(text[j]) {
@@ -245,7 +263,11 @@ func scanTokens(text string, emit func(string)) {
 			if j < len(text) && text[j] >= 0x80 {
 				break // part of a non-ASCII word: not an identifier
 			}
-			emitWord(text[end:j], emit)
+			w := text[end:j]
+			if codeShaped(w) && len(w) >= 4 && !stopWord(w) && !hexLike(w) {
+				emit(w, looksDefined(text, end, j))
+			}
+			keyShaped = keyShaped && lowerKey(w)
 			segments++
 			end = j
 			if end+1 < len(text) && text[end] == '.' && isIdentStart(text[end+1]) {
@@ -254,8 +276,8 @@ func scanTokens(text string, emit func(string)) {
 			}
 			break
 		}
-		if segments >= 2 {
-			emit(strings.TrimSuffix(text[start:end], "."))
+		if segments >= 2 && keyShaped && text[end-1] != '.' {
+			emit(text[start:end], looksDefined(text, start, end))
 		}
 		if end == start {
 			end++
@@ -267,11 +289,95 @@ func scanTokens(text string, emit func(string)) {
 	}
 }
 
-func emitWord(w string, emit func(string)) {
-	if len(w) < 4 || stopWord(w) || hexLike(w) {
-		return
+// codeShaped tells an identifier from a word of prose: it has an underscore,
+// a digit, or a capital letter after its first character.
+func codeShaped(w string) bool {
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c == '_' || c >= '0' && c <= '9' || i > 0 && c >= 'A' && c <= 'Z' {
+			return true
+		}
 	}
-	emit(w)
+	return false
+}
+
+// lowerKey tells whether a segment fits a dotted i18n key: lower case, digits, underscores.
+func lowerKey(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if c := w[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// looksDefined tells whether the identifier at text[s:e] is being defined
+// there rather than used: assigned or declared as a key (NAME = ..., key: ...,
+// "key": ...), after a declaring keyword (class, def, const...), or as a
+// function declared after its type (boolean isStudent(...)).
+func looksDefined(text string, s, e int) bool {
+	j := e
+	if j < len(text) && (text[j] == '"' || text[j] == '\'') {
+		j++
+	}
+	for j < len(text) && (text[j] == ' ' || text[j] == '\t') {
+		j++
+	}
+	if j < len(text) {
+		switch c := text[j]; {
+		case c == '=' && (j+1 == len(text) || text[j+1] != '='):
+			return true
+		case c == ':' && (j+1 == len(text) || text[j+1] != ':'):
+			return true
+		}
+	}
+	k := s - 1
+	for k >= 0 && (text[k] == ' ' || text[k] == '\t') {
+		k--
+	}
+	if k < 0 || k == s-1 || !isIdentByte(text[k]) {
+		return false
+	}
+	wEnd := k + 1
+	for k >= 0 && isIdentByte(text[k]) {
+		k--
+	}
+	prev := text[k+1 : wEnd]
+	if declKeywords[prev] {
+		return true
+	}
+	isCall := j < len(text) && text[j] == '('
+	return isCall && !notDeclarers[prev] && (k < 0 || text[k] != '.')
+}
+
+var declKeywords = wordSet(`class interface enum struct record trait type def func function fn const var let val
+	define macro module namespace object sub proc`)
+
+// notDeclarers precede a call, never a declaration.
+var notDeclarers = wordSet(`return new else case throw await yield not and or in is print echo delete typeof do
+	if while for switch assert sizeof goto raise`)
+
+func wordSet(words string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(words) {
+		m[w] = true
+	}
+	return m
+}
+
+// docFile tells prose files apart: identifiers there are mentioned, not used.
+func docFile(p string) bool {
+	base := strings.ToUpper(path.Base(p))
+	for _, prefix := range []string{"README", "CHANGELOG", "CHANGES", "LICENSE", "NOTICE", "AUTHORS"} {
+		if strings.HasPrefix(base, prefix) {
+			return true
+		}
+	}
+	switch strings.ToLower(path.Ext(p)) {
+	case ".md", ".markdown", ".txt", ".rst", ".adoc", ".asciidoc":
+		return true
+	}
+	return false
 }
 
 func isIdentStart(c byte) bool {

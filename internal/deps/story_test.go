@@ -1,0 +1,133 @@
+package deps_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/triage-dev/triage/internal/deps"
+	"github.com/triage-dev/triage/internal/vcs"
+	"github.com/triage-dev/triage/testdata/repos"
+)
+
+var (
+	storyOnce sync.Once
+	story     *repos.Story
+	storyErr  error
+)
+
+// sharedStory builds the story repository once per test binary.
+func sharedStory(t testing.TB) *repos.Story {
+	t.Helper()
+	storyOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "triage-deps-story-")
+		if err != nil {
+			storyErr = err
+			return
+		}
+		story, storyErr = repos.BuildStory(filepath.Join(dir, "pay"))
+	})
+	if storyErr != nil {
+		t.Fatal(storyErr)
+	}
+	return story
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if story != nil {
+		os.RemoveAll(filepath.Dir(story.Dir))
+	}
+	os.Exit(code)
+}
+
+// readRange opens dir and reads base..head.
+func readRange(t testing.TB, dir, spec string) (*vcs.Repo, *vcs.Range) {
+	t.Helper()
+	repo, err := vcs.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { repo.Close() })
+	base, head, err := repo.ParseRange(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng, err := repo.ReadRange(context.Background(), base, head, vcs.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return repo, rng
+}
+
+func storyGraph(t testing.TB) (*repos.Story, *deps.Graph, map[plumbing.Hash]string) {
+	s := sharedStory(t)
+	repo, rng := readRange(t, s.Dir, s.Base+".."+s.Head)
+	g, err := deps.Build(context.Background(), repo, rng, deps.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[plumbing.Hash]string{}
+	for n, h := range s.Commits {
+		names[h] = n
+	}
+	return s, g, names
+}
+
+func TestStoryCases(t *testing.T) {
+	s, g, names := storyGraph(t)
+	for _, c := range s.Cases {
+		found := false
+		for _, e := range g.DependsOn(s.Commits[c.Commit], deps.Kind(c.Kind)) {
+			if e.DependsOn == s.Commits[c.DependsOn] {
+				found = true
+				if c.Kind != "revert" && e.Path != c.Path {
+					t.Errorf("case %s %s -> %s: evidence in %s, want %s", c.Kind, c.Commit, c.DependsOn, e.Path, c.Path)
+				}
+			}
+		}
+		if !found {
+			var have []string
+			for _, e := range g.DependsOn(s.Commits[c.Commit]) {
+				have = append(have, string(e.Kind)+" -> "+names[e.DependsOn]+" "+e.Path)
+			}
+			t.Errorf("case %s %s -> %s (%s): no such edge; %s has %q", c.Kind, c.Commit, c.DependsOn, c.Evidence, c.Commit, have)
+		}
+	}
+	if testing.Verbose() {
+		for _, e := range g.Edges() {
+			t.Logf("%-34s -> %-30s %-8s %s:%s [%s]", names[e.Commit], names[e.DependsOn], e.Kind, e.Path, e.LinesText(), e.Evidence)
+		}
+		t.Logf("notes: %q", g.Notes)
+	}
+}
+
+// TestStoryHardEdgesMatchGit: a non-merge commit has a hard dependency
+// exactly when git cannot cherry-pick it alone onto the base (it conflicts,
+// or applies as an empty change), as the story records from git itself
+// (internal/fixturetest checks those lists against the git binary).
+func TestStoryHardEdgesMatchGit(t *testing.T) {
+	s, g, names := storyGraph(t)
+	var hard []string
+	for _, c := range g.Commits {
+		if c.Merge {
+			continue
+		}
+		if len(g.DependsOn(c.Hash, deps.HardKinds...)) > 0 {
+			hard = append(hard, names[c.Hash])
+		}
+	}
+	want := append(slices.Clone(s.AloneConflicts), s.AloneEmpty...)
+	sort.Strings(hard)
+	sort.Strings(want)
+	if !slices.Equal(hard, want) {
+		t.Errorf("commits with a hard dependency:\n%s\ngit fails to cherry-pick alone:\n%s", strings.Join(hard, " "), strings.Join(want, " "))
+	}
+}
