@@ -274,6 +274,10 @@ func (w *storyWriter) production() {
 		Symlink(pathLog4j, "log4j-prod.properties"),
 		Write(pathBookingJSP, bookingJSP),
 		Write(pathHeaderJSP, headerJSP),
+		// error.jsp keeps WEB-INF/views alive at v1.4.0. Without it, cherry-picking
+		// feature-card-form alone onto v1.4.0 hits git's directory rename detection
+		// (WEB-INF/views/ "renamed" back to webapp/ by rename-views) and conflicts
+		// although no line, file or rename dependency explains it.
 		Write(pathErrorView, errorJSP),
 		Write(pathWebXML, webXML),
 		Write(pathFooterJSP, footerJSP),
