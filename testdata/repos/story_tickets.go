@@ -22,6 +22,16 @@ classes:
   - name: prod-fix
     message: '(?i)^hotfix'
 default: unclassified
+plan:                              # what management asked for: the fixes, nothing else
+  keep: ['class:prod-fix', 'class:recette-fix']
+  strategy: pull
+gate:                              # the policy of release/1.5 after the freeze
+  require_ticket: true
+  allow: [prod-fix, recette-fix]
+  allow_required: true
+  source: recette
+  dependency_safe: true
+  max_risk: high
 `
 
 // jiraTicket is one row of the story's Jira export.
