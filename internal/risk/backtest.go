@@ -1,8 +1,9 @@
 package risk
 
 import (
+	"cmp"
 	"math/rand/v2"
-	"sort"
+	"slices"
 
 	"github.com/triage-dev/triage/internal/vcs"
 )
@@ -25,7 +26,7 @@ type BacktestResult struct {
 	Buggy   int     `json:"buggy"`   // commits whose lines a later fix changed or deleted (SZZ label)
 	Score   Metrics `json:"score"`   // the predictive score (evidence factors left out: they are the label)
 	Lines   Metrics `json:"lines"`   // lines changed alone, larger first
-	Random  Metrics `json:"random"`  // mean of 200 seeded random orders
+	Random  Metrics `json:"random"`  // mean of 100 seeded random orders
 }
 
 // Backtest runs the SZZ-style validation on a history (oldest first): each
@@ -78,15 +79,13 @@ func Backtest(commits []*vcs.Commit, isFix FixFunc) BacktestResult {
 	res.Commits = len(labels)
 	res.Score = Metrics{AUC: auc(score, labels), Top20Lines: effortRecall(score, size, labels, 0.2)}
 	res.Lines = Metrics{AUC: auc(size, labels), Top20Lines: effortRecall(size, size, labels, 0.2)}
+	// Random orders have no ties: a permutation is both the ranking and its ranks.
 	rng := rand.New(rand.NewPCG(1, 2))
-	const draws = 200
+	const draws = 100
 	for range draws {
-		r := make([]float64, len(labels))
-		for i := range r {
-			r[i] = rng.Float64()
-		}
-		res.Random.AUC += auc(r, labels) / draws
-		res.Random.Top20Lines += effortRecall(r, size, labels, 0.2) / draws
+		perm := rng.Perm(len(labels))
+		res.Random.AUC += aucOfOrder(perm, nil, labels) / draws
+		res.Random.Top20Lines += recallOfOrder(perm, size, labels, 0.2) / draws
 	}
 	return res
 }
@@ -94,21 +93,27 @@ func Backtest(commits []*vcs.Commit, isFix FixFunc) BacktestResult {
 // auc is the Mann-Whitney statistic with average ranks for ties; 0.5 when
 // either class is empty (no ranking can be judged).
 func auc(values []float64, labels []bool) float64 {
-	n := len(values)
-	idx := make([]int, n)
+	idx := make([]int, len(values))
 	for i := range idx {
 		idx[i] = i
 	}
-	sort.SliceStable(idx, func(a, b int) bool { return values[idx[a]] < values[idx[b]] })
+	slices.SortFunc(idx, func(a, b int) int { return cmp.Or(cmp.Compare(values[a], values[b]), a-b) })
+	return aucOfOrder(idx, values, labels)
+}
+
+// aucOfOrder computes AUC from commits sorted by ascending value; values
+// (nil when there are no ties) gives tied runs their average rank.
+func aucOfOrder(order []int, values []float64, labels []bool) float64 {
+	n := len(order)
 	pos, rankSum := 0, 0.0
 	for i := 0; i < n; {
-		j := i
-		for j < n && values[idx[j]] == values[idx[i]] {
+		j := i + 1
+		for values != nil && j < n && values[order[j]] == values[order[i]] {
 			j++
 		}
 		avg := float64(i+j+1) / 2 // ranks i+1..j
 		for k := i; k < j; k++ {
-			if labels[idx[k]] {
+			if labels[order[k]] {
 				pos++
 				rankSum += avg
 			}
@@ -125,6 +130,17 @@ func auc(values []float64, labels []bool) float64 {
 // effortRecall ranks by value (highest first, ties in history order) and
 // returns the share of positives found within share of the total lines.
 func effortRecall(values, lines []float64, labels []bool, share float64) float64 {
+	idx := make([]int, len(values))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(a, b int) int { return cmp.Or(cmp.Compare(values[b], values[a]), a-b) })
+	return recallOfOrder(idx, lines, labels, share)
+}
+
+// recallOfOrder reviews commits in order until share of all changed lines is
+// read (the last one in part) and returns the share of positives found.
+func recallOfOrder(order []int, lines []float64, labels []bool, share float64) float64 {
 	total, pos := 0.0, 0
 	for i := range lines {
 		total += lines[i]
@@ -135,13 +151,8 @@ func effortRecall(values, lines []float64, labels []bool, share float64) float64
 	if pos == 0 || total == 0 {
 		return 0
 	}
-	idx := make([]int, len(values))
-	for i := range idx {
-		idx[i] = i
-	}
-	sort.SliceStable(idx, func(a, b int) bool { return values[idx[a]] > values[idx[b]] })
 	budget, found := share*total, 0.0
-	for _, i := range idx {
+	for _, i := range order {
 		if budget <= 0 {
 			break
 		}

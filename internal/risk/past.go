@@ -6,17 +6,34 @@ import "strings"
 // touched each file, who wrote them, which were fixes, and who worked in
 // each directory. Commits are numbered in pass order.
 type past struct {
-	authors []string         // per commit: lowercased author e-mail
-	fixes   []bool           // per commit
-	byFile  map[string][]int // path -> commits that touched it (renames carry the list over)
-	byDir   map[string][]int // directory -> commits that touched a file directly in it
-	stamp   []int            // per commit: last query that counted it (dedup without maps)
-	query   int              // current query number
-	seenAut map[string]int   // author -> last query that counted it
+	authors   []int32             // per commit: author id
+	fixes     []bool              // per commit
+	byFile    map[string][]int    // path -> commits that touched it (renames carry the list over)
+	byDir     map[dirAuthor][]int // directory and author -> the author's commits touching a file directly in it
+	stamp     []int               // per commit: last query that counted it (dedup without maps)
+	query     int                 // current query number
+	authorIDs map[string]int32    // lowercased e-mail -> id
+	seenAut   []int               // per author id: last query that counted it
+}
+
+type dirAuthor struct {
+	dir    string
+	author int32
 }
 
 func newPast() *past {
-	return &past{byFile: map[string][]int{}, byDir: map[string][]int{}, seenAut: map[string]int{}}
+	return &past{byFile: map[string][]int{}, byDir: map[dirAuthor][]int{}, authorIDs: map[string]int32{}}
+}
+
+// author returns the id of an author key, making one for a newcomer.
+func (p *past) author(key string) int32 {
+	id, ok := p.authorIDs[key]
+	if !ok {
+		id = int32(len(p.seenAut))
+		p.authorIDs[key] = id
+		p.seenAut = append(p.seenAut, 0)
+	}
+	return id
 }
 
 func authorKey(email, name string) string {
@@ -34,7 +51,7 @@ type fileStats struct {
 }
 
 // files counts the distinct earlier commits that touched any of paths.
-func (p *past) files(paths []string, author string) fileStats {
+func (p *past) files(paths []string, author int32) fileStats {
 	p.query++
 	var s fileStats
 	for _, path := range paths {
@@ -51,8 +68,8 @@ func (p *past) files(paths []string, author string) fileStats {
 			if p.authors[i] == author {
 				s.authorCommits++
 			}
-			if p.seenAut[p.authors[i]] != p.query {
-				p.seenAut[p.authors[i]] = p.query
+			if a := p.authors[i]; p.seenAut[a] != p.query {
+				p.seenAut[a] = p.query
 				s.authors++
 			}
 		}
@@ -61,12 +78,12 @@ func (p *past) files(paths []string, author string) fileStats {
 }
 
 // authorInDirs counts the author's distinct earlier commits in dirs.
-func (p *past) authorInDirs(dirs []string, author string) int {
+func (p *past) authorInDirs(dirs []string, author int32) int {
 	p.query++
 	n := 0
 	for _, d := range dirs {
-		for _, i := range p.byDir[d] {
-			if p.stamp[i] != p.query && p.authors[i] == author {
+		for _, i := range p.byDir[dirAuthor{d, author}] {
+			if p.stamp[i] != p.query {
 				p.stamp[i] = p.query
 				n++
 			}
@@ -76,7 +93,7 @@ func (p *past) authorInDirs(dirs []string, author string) int {
 }
 
 // record adds a commit: its changes as (old path, new path) pairs.
-func (p *past) record(author string, fix bool, changes [][2]string) {
+func (p *past) record(author int32, fix bool, changes [][2]string) {
 	i := len(p.authors)
 	p.authors = append(p.authors, author)
 	p.fixes = append(p.fixes, fix)
@@ -99,6 +116,7 @@ func (p *past) record(author string, fix bool, changes [][2]string) {
 		}
 	}
 	for d := range dirs {
-		p.byDir[d] = append(p.byDir[d], i)
+		k := dirAuthor{d, author}
+		p.byDir[k] = append(p.byDir[k], i)
 	}
 }

@@ -193,7 +193,7 @@ func (s *scorer) record(c *vcs.Commit) {
 	for i, f := range c.Changes {
 		changes[i] = [2]string{f.OldPath, f.NewPath}
 	}
-	s.past.record(authorKey(c.Author.Email, c.Author.Name), s.isFix(c), changes)
+	s.past.record(s.past.author(authorKey(c.Author.Email, c.Author.Name)), s.isFix(c), changes)
 }
 
 func round1(x float64) float64 { return math.Round(x*10) / 10 }
@@ -233,7 +233,7 @@ func (s *scorer) predict(c *vcs.Commit) []Factor {
 	for d := range dirSet {
 		dirs = append(dirs, d)
 	}
-	author := authorKey(c.Author.Email, c.Author.Name)
+	author := s.past.author(authorKey(c.Author.Email, c.Author.Name))
 	fs := s.past.files(before, author)
 	inDirs := s.past.authorInDirs(dirs, author)
 	nFiles, nDirs, h := len(c.Changes), len(dirs), entropy(perFile)
