@@ -29,13 +29,23 @@ type BacktestResult struct {
 	Random  Metrics `json:"random"`  // mean of 100 seeded random orders
 }
 
+// BacktestOptions tune Backtest.
+type BacktestOptions struct {
+	IsFix FixFunc // nil: KeywordFix
+	// From is the index of the first commit evaluated: the commits before it
+	// only give the later ones their past and their line owners. Leave out an
+	// initial import, whose size would swallow the 20% line budget.
+	From int
+}
+
 // Backtest runs the SZZ-style validation on a history (oldest first): each
 // commit gets the predictive score it would have had when written (size,
 // spread, the files' past, the author's experience, tests), and is labelled
 // buggy when a later fix commit (isFix, KeywordFix when nil) changed or
 // deleted lines it last wrote, per the line-ownership pass. The evidence
 // factors are left out, since they are the label itself.
-func Backtest(commits []*vcs.Commit, isFix FixFunc) BacktestResult {
+func Backtest(commits []*vcs.Commit, opts BacktestOptions) BacktestResult {
+	isFix := opts.IsFix
 	if isFix == nil {
 		isFix = KeywordFix
 	}
@@ -61,6 +71,9 @@ func Backtest(commits []*vcs.Commit, isFix FixFunc) BacktestResult {
 	var score, size []float64
 	var labels []bool
 	for i, c := range commits {
+		if i < opts.From {
+			continue
+		}
 		added, lines := 0, 0
 		for _, f := range c.Changes {
 			added += f.Added

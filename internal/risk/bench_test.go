@@ -94,12 +94,12 @@ func BenchmarkBacktest(b *testing.B) {
 	all := synthetic(20000, 3000)
 	b.ResetTimer()
 	for b.Loop() {
-		Backtest(all, nil)
+		Backtest(all, BacktestOptions{})
 	}
 }
 
 func TestSyntheticBacktestRuns(t *testing.T) {
-	res := Backtest(synthetic(2000, 300), nil)
+	res := Backtest(synthetic(2000, 300), BacktestOptions{})
 	if res.Commits == 0 || res.Fixes == 0 || res.Buggy == 0 {
 		t.Fatalf("synthetic backtest: %+v", res)
 	}
