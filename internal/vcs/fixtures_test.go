@@ -220,6 +220,29 @@ func TestReadRangeEditsMatchGit(t *testing.T) {
 	// A range from the middle, by short SHA.
 	mid := rg.Commits[10].Hash.String()[:8]
 	compareRangeWithGit(t, dir, mid, "main")
+	// The same history packed, as clones and gc'ed repositories are:
+	// offset deltas, then reference deltas, then several packs.
+	runGit(t, dir, "repack", "-a", "-d", "-f", "-q", "--depth=50", "--window=50")
+	runGit(t, dir, "prune-packed")
+	compareRangeWithGit(t, dir, "", "HEAD")
+	runGit(t, dir, "-c", "repack.useDeltaBaseOffset=false", "repack", "-a", "-d", "-f", "-q", "--depth=50", "--window=50")
+	compareRangeWithGit(t, dir, "", "HEAD")
+}
+
+func TestReadRangeSeveralPacksMatchGit(t *testing.T) {
+	needGit(t)
+	dir := t.TempDir()
+	b := buildEdits(t, dir)
+	runGit(t, dir, "repack", "-a", "-d", "-q")
+	must := mustFor(t)
+	must(b.Commit(alice, "After the first pack", repos.Edit("src/app.go", "return x + 55\n", "return x + 56\n"),
+		repos.Rename("lib/util.go", "lib/util2.go")))
+	check(t, b.Finish("main"))
+	runGit(t, dir, "repack", "-d", "-q") // a second pack with the new objects only
+	if packs, _ := filepath.Glob(filepath.Join(dir, ".git", "objects", "pack", "*.pack")); len(packs) != 2 {
+		t.Fatalf("%d packs, want 2", len(packs))
+	}
+	compareRangeWithGit(t, dir, "", "HEAD")
 }
 
 // TestChangesDecisions pins down the representation choices the oracle

@@ -17,10 +17,24 @@ import (
 // the Repo's object cache (a mutex-guarded LRU), so a delta base decoded by
 // one is reused by the others.
 type objectReader struct {
-	st *filesystem.Storage
+	packs *packSet
+	newSt func() *filesystem.Storage
+	st    *filesystem.Storage // opened on first need (loose objects, odd packs)
 }
 
-func (rd *objectReader) close() error { return rd.st.Close() }
+func (rd *objectReader) storage() *filesystem.Storage {
+	if rd.st == nil {
+		rd.st = rd.newSt()
+	}
+	return rd.st
+}
+
+func (rd *objectReader) close() error {
+	if rd.st == nil {
+		return nil
+	}
+	return rd.st.Close()
+}
 
 // reader takes an idle reader, or opens a new one.
 func (r *Repo) reader() *objectReader {
@@ -29,7 +43,7 @@ func (r *Repo) reader() *objectReader {
 		return rd
 	default:
 	}
-	rd := &objectReader{st: r.newStorage()}
+	rd := &objectReader{packs: r.packs, newSt: r.newStorage}
 	r.mu.Lock()
 	r.all = append(r.all, rd)
 	r.mu.Unlock()
@@ -48,9 +62,20 @@ func (r *Repo) release(rd *objectReader) {
 // errMissing tells the reader that an object is absent (as opposed to unreadable).
 var errMissing = errors.New("object not found")
 
-// read returns an object's content, checking its type.
+// read returns an object's content, checking its type. The content may be
+// shared with the object cache: callers must not modify it.
 func (rd *objectReader) read(h plumbing.Hash, want plumbing.ObjectType) ([]byte, error) {
-	obj, err := rd.st.EncodedObject(plumbing.AnyObject, h)
+	typ, data, err := rd.packs.read(h)
+	if err == nil {
+		if want != plumbing.AnyObject && typ != want {
+			return nil, fmt.Errorf("object %s is a %s, not a %s", h, typ, want)
+		}
+		return data, nil
+	}
+	if !errors.Is(err, errNotPacked) {
+		return nil, err
+	}
+	obj, err := rd.storage().EncodedObject(plumbing.AnyObject, h)
 	if err != nil {
 		if errors.Is(err, plumbing.ErrObjectNotFound) {
 			return nil, fmt.Errorf("%s %s: %w; the repository is incomplete (run git fsck, or fetch again)", want, h, errMissing)
@@ -74,7 +99,10 @@ func (rd *objectReader) read(h plumbing.Hash, want plumbing.ObjectType) ([]byte,
 
 // objectType returns an object's type without caring about its content.
 func (rd *objectReader) objectType(h plumbing.Hash) (plumbing.ObjectType, error) {
-	obj, err := rd.st.EncodedObject(plumbing.AnyObject, h)
+	if typ, _, err := rd.packs.read(h); err == nil {
+		return typ, nil
+	}
+	obj, err := rd.storage().EncodedObject(plumbing.AnyObject, h)
 	if err != nil {
 		return plumbing.InvalidObject, err
 	}
@@ -160,7 +188,10 @@ var emptyTree = plumbing.NewHash("4b825dc642cb6eb9a060e54bf8d69288fbee4904")
 
 // blobSize returns an object's size without necessarily reading its content.
 func (rd *objectReader) blobSize(h plumbing.Hash) (int64, error) {
-	n, err := rd.st.EncodedObjectSize(h)
+	if _, data, err := rd.packs.read(h); err == nil {
+		return int64(len(data)), nil
+	}
+	n, err := rd.storage().EncodedObjectSize(h)
 	if err != nil {
 		return 0, fmt.Errorf("blob %s: %w", h, err)
 	}

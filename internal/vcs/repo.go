@@ -39,6 +39,7 @@ type Repo struct {
 	shallow map[plumbing.Hash]bool
 
 	cache   cache.Object
+	packs   *packSet
 	fs      *dotgit.RepositoryFilesystem
 	main    *filesystem.Storage // used by the calling goroutine, under mu
 	mu      sync.Mutex
@@ -82,11 +83,13 @@ func Open(dir string) (*Repo, error) {
 		cache: cache.NewObjectLRU(objectCacheSize)}
 	r.fs = dotgit.NewRepositoryFilesystem(osfs.New(gitDir), osfs.New(common))
 	r.main = r.newStorage()
+	r.packs = openPacks(common)
 	if r.shallow, err = readShallow(common, gitDir); err != nil {
 		return nil, err
 	}
 	if _, err := r.main.Reference(plumbing.HEAD); err != nil {
 		r.main.Close()
+		r.packs.close()
 		return nil, fmt.Errorf("open repository %s: cannot read HEAD in %s: %v; is the repository damaged? check it with git fsck", dir, gitDir, err)
 	}
 	n := runtime.NumCPU()
@@ -213,6 +216,9 @@ func (r *Repo) Close() error {
 	if err := r.main.Close(); err != nil && first == nil {
 		first = err
 	}
+	if err := r.packs.close(); err != nil && first == nil {
+		first = err
+	}
 	return first
 }
 
@@ -270,11 +276,15 @@ func (r *Repo) Commit(h plumbing.Hash) (*Commit, error) {
 	return parseCommit(h, raw)
 }
 
-// ReadBlob returns a blob's content.
+// ReadBlob returns a blob's content (a copy the caller may keep and modify).
 func (r *Repo) ReadBlob(h plumbing.Hash) ([]byte, error) {
 	rd := r.reader()
 	defer r.release(rd)
-	return rd.read(h, plumbing.BlobObject)
+	b, err := rd.read(h, plumbing.BlobObject)
+	if err != nil {
+		return nil, err
+	}
+	return bytes.Clone(b), nil
 }
 
 // TreeEntry is one file of a tree, as TreeFiles lists it.

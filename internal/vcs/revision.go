@@ -115,7 +115,7 @@ func (r *Repo) commitsWithPrefix(prefix string) ([]plumbing.Hash, error) {
 	if err != nil {
 		return nil, nil
 	}
-	all, err := rd.st.HashesWithPrefix(b)
+	all, err := rd.storage().HashesWithPrefix(b)
 	if err != nil {
 		return nil, fmt.Errorf("look up objects starting with %s: %w", prefix, err)
 	}

@@ -1,0 +1,358 @@
+package vcs
+
+import (
+	"bytes"
+	"compress/flate"
+	"container/list"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/format/idxfile"
+	"github.com/go-git/go-git/v5/plumbing/format/packfile"
+)
+
+// The read path for packed objects. go-git's storage is correct but slow on
+// a hot path: every object it decodes is SHA-1 hashed (with collision
+// detection) to key its cache, objects over 16 KiB reopen the pack file on
+// each read, and a storage cannot be shared between goroutines. Reading a
+// range is mostly reading packed blobs and trees, so here packs are mapped
+// into memory once, indexes are decoded by go-git's idxfile and searched
+// without locks, deltas are applied with go-git's packfile.PatchDelta, and
+// decoded objects are kept in an LRU keyed by pack offset (as git's
+// delta_base_cache is), shared by every goroutine. Loose objects, and
+// anything this path does not handle, go through go-git's storage.
+
+type packFile struct {
+	name string
+	data []byte // the whole pack, mapped read-only
+	idx  *idxfile.MemoryIndex
+	id   int
+	done func() error // unmaps data
+}
+
+type packSet struct {
+	packs []*packFile
+	cache *objectLRU
+}
+
+var errNotPacked = errors.New("not in a pack")
+
+// openPacks maps every pack of objects/pack (in the common directory).
+// A pack that cannot be read is skipped: go-git's storage still serves it.
+func openPacks(common string) *packSet {
+	ps := &packSet{cache: newObjectLRU(deltaCacheSize)}
+	idxs, _ := filepath.Glob(filepath.Join(common, "objects", "pack", "pack-*.idx"))
+	sort.Strings(idxs)
+	for _, ip := range idxs {
+		p, err := openPack(ip, strings.TrimSuffix(ip, ".idx")+".pack")
+		if err != nil {
+			continue
+		}
+		p.id = len(ps.packs)
+		ps.packs = append(ps.packs, p)
+	}
+	return ps
+}
+
+func openPack(idxPath, packPath string) (*packFile, error) {
+	f, err := os.Open(idxPath)
+	if err != nil {
+		return nil, err
+	}
+	idx := idxfile.NewMemoryIndex()
+	err = idxfile.NewDecoder(f).Decode(idx)
+	f.Close()
+	if err != nil {
+		return nil, err
+	}
+	data, done, err := mapFile(packPath)
+	if err != nil {
+		return nil, err
+	}
+	if len(data) < 32 || string(data[:4]) != "PACK" || !bytes.Equal(data[len(data)-20:], idx.PackfileChecksum[:]) {
+		done()
+		return nil, fmt.Errorf("%s does not match its index", packPath)
+	}
+	return &packFile{name: packPath, data: data, idx: idx, done: done}, nil
+}
+
+func (ps *packSet) close() error {
+	var first error
+	for _, p := range ps.packs {
+		if err := p.done(); err != nil && first == nil {
+			first = err
+		}
+	}
+	ps.packs = nil
+	return first
+}
+
+// offset finds an object in the pack's index (binary search, no locks).
+func (p *packFile) offset(h plumbing.Hash) (int64, bool) {
+	idx := p.idx
+	k := idx.FanoutMapping[h[0]]
+	if k < 0 || k >= len(idx.Names) {
+		return 0, false
+	}
+	names := idx.Names[k]
+	lo, hi := 0, len(names)/20
+	for lo < hi {
+		mid := (lo + hi) / 2
+		switch c := bytes.Compare(h[:], names[mid*20:mid*20+20]); {
+		case c == 0:
+			ofs := binary.BigEndian.Uint32(idx.Offset32[k][mid*4:])
+			if ofs&0x80000000 == 0 {
+				return int64(ofs), true
+			}
+			i := int(ofs&0x7fffffff) * 8
+			if i+8 > len(idx.Offset64) {
+				return 0, false
+			}
+			return int64(binary.BigEndian.Uint64(idx.Offset64[i:])), true
+		case c < 0:
+			hi = mid
+		default:
+			lo = mid + 1
+		}
+	}
+	return 0, false
+}
+
+// read returns a packed object's type and content. The content is shared
+// (cached): callers must not modify it.
+func (ps *packSet) read(h plumbing.Hash) (plumbing.ObjectType, []byte, error) {
+	for _, p := range ps.packs {
+		if ofs, ok := p.offset(h); ok {
+			return ps.readAt(p, ofs)
+		}
+	}
+	return plumbing.InvalidObject, nil, errNotPacked
+}
+
+type objHeader struct {
+	typ     plumbing.ObjectType
+	size    int64
+	data    int64 // where the zlib stream starts
+	baseOfs int64 // OFS_DELTA
+	baseRef plumbing.Hash
+}
+
+func (p *packFile) header(ofs int64) (objHeader, error) {
+	d := p.data
+	bad := func() (objHeader, error) {
+		return objHeader{}, fmt.Errorf("pack %s is corrupt at offset %d; run git fsck", filepath.Base(p.name), ofs)
+	}
+	if ofs < 12 || ofs >= int64(len(d))-20 {
+		return bad()
+	}
+	i := ofs
+	c := d[i]
+	i++
+	h := objHeader{typ: plumbing.ObjectType((c >> 4) & 7), size: int64(c & 15)}
+	for shift := 4; c&0x80 != 0; shift += 7 {
+		if i >= int64(len(d)) || shift > 56 {
+			return bad()
+		}
+		c = d[i]
+		i++
+		h.size |= int64(c&0x7f) << shift
+	}
+	switch h.typ {
+	case plumbing.OFSDeltaObject:
+		if i >= int64(len(d)) {
+			return bad()
+		}
+		c = d[i]
+		i++
+		rel := int64(c & 0x7f)
+		for c&0x80 != 0 {
+			if i >= int64(len(d)) || rel > 1<<55 {
+				return bad()
+			}
+			c = d[i]
+			i++
+			rel = ((rel + 1) << 7) | int64(c&0x7f)
+		}
+		h.baseOfs = ofs - rel
+		if h.baseOfs < 12 || rel == 0 {
+			return bad()
+		}
+	case plumbing.REFDeltaObject:
+		if i+20 > int64(len(d)) {
+			return bad()
+		}
+		copy(h.baseRef[:], d[i:i+20])
+		i += 20
+	case plumbing.CommitObject, plumbing.TreeObject, plumbing.BlobObject, plumbing.TagObject:
+	default:
+		return bad()
+	}
+	h.data = i
+	return h, nil
+}
+
+var flatePool sync.Pool
+
+// inflate decompresses exactly size bytes of the zlib stream at ofs.
+func (p *packFile) inflate(ofs, size int64) ([]byte, error) {
+	if ofs+2 > int64(len(p.data)) || size < 0 || size > int64(len(p.data))*1032 {
+		return nil, fmt.Errorf("pack %s is corrupt at offset %d; run git fsck", filepath.Base(p.name), ofs)
+	}
+	src := bytes.NewReader(p.data[ofs+2:]) // skip the zlib header; the pack's own checksums cover the data
+	var fr io.ReadCloser
+	if v := flatePool.Get(); v != nil {
+		fr = v.(io.ReadCloser)
+		fr.(flate.Resetter).Reset(src, nil)
+	} else {
+		fr = flate.NewReader(src)
+	}
+	out := make([]byte, size)
+	_, err := io.ReadFull(fr, out)
+	flatePool.Put(fr)
+	if err != nil {
+		return nil, fmt.Errorf("pack %s: inflate object at offset %d: %v; run git fsck", filepath.Base(p.name), ofs, err)
+	}
+	return out, nil
+}
+
+type deltaStep struct {
+	ofs   int64
+	delta []byte
+}
+
+// readAt resolves the object at ofs, applying its delta chain from the
+// nearest cached or whole base.
+func (ps *packSet) readAt(p *packFile, ofs int64) (plumbing.ObjectType, []byte, error) {
+	if e, ok := ps.cache.get(p.id, ofs); ok {
+		return e.typ, e.data, nil
+	}
+	var chain []deltaStep
+	var typ plumbing.ObjectType
+	var data []byte
+	cur := ofs
+	for depth := 0; ; depth++ {
+		if depth > 10000 {
+			return plumbing.InvalidObject, nil, fmt.Errorf("pack %s: delta chain too long at offset %d; run git fsck", filepath.Base(p.name), ofs)
+		}
+		if depth > 0 {
+			if e, ok := ps.cache.get(p.id, cur); ok {
+				typ, data = e.typ, e.data
+				break
+			}
+		}
+		h, err := p.header(cur)
+		if err != nil {
+			return plumbing.InvalidObject, nil, err
+		}
+		if h.typ != plumbing.OFSDeltaObject && h.typ != plumbing.REFDeltaObject {
+			if data, err = p.inflate(h.data, h.size); err != nil {
+				return plumbing.InvalidObject, nil, err
+			}
+			typ = h.typ
+			if depth > 0 {
+				ps.cache.put(p.id, cur, typ, data)
+			}
+			break
+		}
+		delta, err := p.inflate(h.data, h.size)
+		if err != nil {
+			return plumbing.InvalidObject, nil, err
+		}
+		chain = append(chain, deltaStep{cur, delta})
+		if h.typ == plumbing.OFSDeltaObject {
+			cur = h.baseOfs
+			continue
+		}
+		if bo, ok := p.offset(h.baseRef); ok {
+			cur = bo
+			continue
+		}
+		// A thin-pack style base in another pack: resolve it there.
+		if typ, data, err = ps.read(h.baseRef); err != nil {
+			return plumbing.InvalidObject, nil, err
+		}
+		break
+	}
+	for i := len(chain) - 1; i >= 0; i-- {
+		out, err := packfile.PatchDelta(data, chain[i].delta)
+		if err != nil {
+			if len(data) == 0 {
+				return plumbing.InvalidObject, nil, errNotPacked // PatchDelta refuses empty bases: let go-git try
+			}
+			return plumbing.InvalidObject, nil, fmt.Errorf("pack %s: bad delta at offset %d: %v; run git fsck", filepath.Base(p.name), chain[i].ofs, err)
+		}
+		data = out
+		ps.cache.put(p.id, chain[i].ofs, typ, data)
+	}
+	return typ, data, nil
+}
+
+// deltaCacheSize bounds the decoded objects kept for reuse, as git's
+// core.deltaBaseCacheLimit does (git's default is 96 MiB; a range reader
+// reuses each file version twice, as new then old side, so more helps).
+const deltaCacheSize = 192 << 20
+
+type cacheKey struct {
+	pack int
+	ofs  int64
+}
+
+type cacheEntry struct {
+	key  cacheKey
+	typ  plumbing.ObjectType
+	data []byte
+}
+
+// objectLRU is a size-bounded LRU of decoded objects, safe for concurrent use.
+type objectLRU struct {
+	mu    sync.Mutex
+	max   int
+	size  int
+	ll    list.List
+	items map[cacheKey]*list.Element
+}
+
+func newObjectLRU(max int) *objectLRU {
+	return &objectLRU{max: max, items: map[cacheKey]*list.Element{}}
+}
+
+func (c *objectLRU) get(pack int, ofs int64) (*cacheEntry, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.items[cacheKey{pack, ofs}]
+	if !ok {
+		return nil, false
+	}
+	c.ll.MoveToFront(e)
+	return e.Value.(*cacheEntry), true
+}
+
+func (c *objectLRU) put(pack int, ofs int64, typ plumbing.ObjectType, data []byte) {
+	if len(data) > c.max/4 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	k := cacheKey{pack, ofs}
+	if e, ok := c.items[k]; ok {
+		c.ll.MoveToFront(e)
+		return
+	}
+	c.items[k] = c.ll.PushFront(&cacheEntry{key: k, typ: typ, data: data})
+	c.size += len(data) + 64
+	for c.size > c.max {
+		last := c.ll.Back()
+		ent := last.Value.(*cacheEntry)
+		c.ll.Remove(last)
+		delete(c.items, ent.key)
+		c.size -= len(ent.data) + 64
+	}
+}

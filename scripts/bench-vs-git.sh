@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Times reading a commit range with triage's reader (internal/vcs ReadRange:
+# commits, changes with rename detection, numstat and -U0 hunks) against
+# `git log -p -U0 --no-renames` on the same range, and prints the best wall
+# times side by side with their ratio.
+#
+# usage: scripts/bench-vs-git.sh [REPO [RANGE]] [-n RUNS]
+#   REPO   a repository (default: the generated benchmark history of 5,000
+#          commits, built once and cached under $TMPDIR by the Go benchmark)
+#   RANGE  BASE..HEAD (default: bench-base..HEAD for the generated history;
+#          for another REPO, the range is required)
+#   -n     runs of each side, the best is kept (default 5)
+set -euo pipefail
+
+runs=5
+args=()
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-n) runs="$2"; shift 2 ;;
+	-h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) args+=("$1"); shift ;;
+	esac
+done
+repo="${args[0]:-}"
+range="${args[1]:-}"
+if [ -n "$repo" ] && [ -z "$range" ]; then
+	echo "bench-vs-git: give the range to read in $repo, e.g. $0 $repo v1.4.0..main" >&2
+	exit 2
+fi
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+echo "building the benchmark binary..." >&2
+(cd "$root" && go test -c -o "$work/vcs.test" ./internal/vcs)
+
+if [ -z "$repo" ]; then
+	echo "preparing the generated history (cached after the first run)..." >&2
+	"$work/vcs.test" -test.run '^$' -test.bench '^BenchmarkReadRange$' -test.benchtime 1x >/dev/null
+	repo="$(ls -d "${TMPDIR:-/tmp}"/triage-bench-c5000-f800-s1-v1 2>/dev/null | head -1)"
+	range="bench-base..main"
+	[ -d "$repo" ] || { echo "bench-vs-git: the generated repository is missing" >&2; exit 1; }
+fi
+repo="$(cd "$repo" && pwd)"
+
+# git runs with no user or system configuration, as in the tests.
+export HOME="$work" GIT_CONFIG_NOSYSTEM=1 XDG_CONFIG_HOME="$work"
+
+now() { date +%s%N; }
+best_git=""
+best_go=""
+for i in $(seq "$runs"); do
+	t0=$(now)
+	git -C "$repo" log -p -U0 --no-renames "$range" >/dev/null
+	t1=$(now)
+	TRIAGE_BENCH_REPO="$repo" TRIAGE_BENCH_RANGE="$range" \
+		"$work/vcs.test" -test.run '^$' -test.bench '^BenchmarkReadRange$' -test.benchtime 1x >"$work/out"
+	t2=$(now)
+	g=$(( (t1 - t0) / 1000000 )); o=$(( (t2 - t1) / 1000000 ))
+	if [ -z "$best_git" ] || [ "$g" -lt "$best_git" ]; then best_git=$g; fi
+	if [ -z "$best_go" ] || [ "$o" -lt "$best_go" ]; then best_go=$o; fi
+done
+
+commits=$(git -C "$repo" rev-list --count "$range")
+echo "repository: $repo"
+echo "range:      $range ($commits commits), best of $runs runs, $(nproc) CPUs"
+printf '%-46s %8s ms\n' "git log -p -U0 --no-renames" "$best_git"
+printf '%-46s %8s ms\n' "triage ReadRange (renames, numstat, hunks)" "$best_go"
+awk -v a="$best_go" -v b="$best_git" 'BEGIN { printf "ratio triage/git: %.2f\n", a / b }'
