@@ -24,6 +24,7 @@ type riskOptions struct {
 	History    string
 	MaxHistory int
 	FailOn     string
+	Backtest   bool
 	// The selection, as for triage plan: with one, the pruned branch's risk is measured too.
 	Keep     []string
 	Drop     []string
@@ -81,6 +82,7 @@ what a dropped one introduced, fixes of kept commits left out, and what to retes
 	f := cmd.Flags()
 	f.StringVar(&opts.History, "history", "1y", "how much history before BASE the scores learn from: `AGE` such as 1y, 6m, 90d, 2w or 720h")
 	f.IntVar(&opts.MaxHistory, "max-history", risk.DefaultMaxHistory, "read at most `N` commits of history (the newest)")
+	f.BoolVar(&opts.Backtest, "backtest", false, "instead of scoring, measure how well the score finds the range's commits a later fix corrected (AUC, top 20% of lines), against lines changed alone and random")
 	f.StringVar(&opts.FailOn, "fail-on", "", "exit 1 when a commit or the plan reaches `LEVEL` (medium or high)")
 	f.StringArrayVar(&opts.Keep, "keep", nil, "keep the commits a `SELECTOR` names (class:NAME, ticket:ID, commit:SHA, rev:N, path:GLOB, author:TEXT); repeatable")
 	f.StringArrayVar(&opts.Drop, "drop", nil, "drop the commits a `SELECTOR` names; repeatable")
@@ -110,6 +112,9 @@ func parseHistory(s string) (time.Duration, error) {
 }
 
 func runRisk(cmd *cobra.Command, opts *riskOptions, streams ioStreams) error {
+	if opts.Backtest && len(opts.Keep)+len(opts.Drop) > 0 {
+		return &usageError{fmt.Errorf("risk: --backtest measures the score on the history; it takes no --keep/--drop")}
+	}
 	if len(opts.Keep)+len(opts.Drop) > 0 {
 		return &usageError{fmt.Errorf("risk: --keep/--drop need the plan and apply stages, which this build does not have yet; " +
 			"run triage risk without a selection for the per-commit scores")}
@@ -135,6 +140,11 @@ func runRisk(cmd *cobra.Command, opts *riskOptions, streams ioStreams) error {
 	isFix, err := s.fixClassifier(history, opts.repoOptions)
 	if err != nil {
 		return err
+	}
+	if opts.Backtest {
+		all := append(append([]*vcs.Commit(nil), history...), s.rng.Commits...)
+		res := risk.Backtest(all, risk.BacktestOptions{IsFix: isFix, From: len(history)})
+		return opts.write(streams.Out, report.Backtest(s.rng.Base.String(), s.rng.Head.String(), res))
 	}
 	graph, err := deps.Build(ctx, s.repo, s.rng, deps.Options{})
 	if err != nil {

@@ -160,6 +160,18 @@ func TestRiskOnTheStory(t *testing.T) {
 	if !strings.Contains(errb.String(), "at high risk") {
 		t.Errorf("--fail-on message: %q", errb.String())
 	}
+	// --backtest measures instead of scoring.
+	out.Reset()
+	if code := run(context.Background(), []string{"risk", "v1.4.0..recette", "--repo", dir, "--no-progress", "--backtest", "--format", "json"}, &out, &errb); code != exitOK {
+		t.Fatalf("--backtest: exit %d: %s", code, errb.String())
+	}
+	var bt struct {
+		Commits, Fixes, Buggy int
+		Score, Lines, Random  struct{ AUC float64 }
+	}
+	if err := json.Unmarshal(out.Bytes(), &bt); err != nil || bt.Commits == 0 || bt.Fixes == 0 || bt.Random.AUC == 0 {
+		t.Errorf("--backtest json: %+v %v\n%s", bt, err, out.String())
+	}
 	// A selection needs the plan stage.
 	errb.Reset()
 	if code := run(context.Background(), []string{"risk", "v1.4.0..recette", "--repo", dir, "--no-progress", "--keep", "class:recette-fix"}, &out, &errb); code != exitError {

@@ -234,3 +234,27 @@ func planSections(p *risk.PlanRisk) []Section {
 	out = append(out, Section{Title: "Retest scope", Table: t})
 	return out
 }
+
+// Backtest builds the document of `triage risk --backtest`: how well the
+// score finds the commits a later fix corrected, against two baselines.
+func Backtest(base, head string, res risk.BacktestResult) *Document {
+	doc := &Document{Main: Table{Columns: []string{"Ranking", "AUC", "Found in the top 20% of changed lines"}}}
+	pct := func(x float64) string { return strconv.FormatFloat(100*x, 'f', 1, 64) + "%" }
+	for _, r := range []struct {
+		name string
+		m    risk.Metrics
+	}{{"risk score", res.Score}, {"lines changed alone", res.Lines}, {"random (mean of 100 orders)", res.Random}} {
+		doc.Main.Append(r.name, strconv.FormatFloat(r.m.AUC, 'f', 3, 64), pct(r.m.Top20Lines))
+	}
+	doc.JSON = struct {
+		Base string `json:"base"`
+		Head string `json:"head"`
+		risk.BacktestResult
+	}{base, head, res}
+	doc.Notes = append(doc.Notes, fmt.Sprintf("%d commits evaluated; %d fixes found by class or keywords; %d commits had lines a later fix changed or deleted (SZZ).",
+		res.Commits, res.Fixes, res.Buggy))
+	if res.Buggy < 10 {
+		doc.Notes = append(doc.Notes, "Too few corrected commits for these figures to mean much: try a longer range.")
+	}
+	return doc
+}

@@ -137,3 +137,19 @@ func TestRiskJSONSchema(t *testing.T) {
 		t.Errorf("plan without selection: %v", v)
 	}
 }
+
+func TestBacktestGolden(t *testing.T) {
+	res := risk.BacktestResult{Commits: 1269, Fixes: 148, Buggy: 64, Score: risk.Metrics{AUC: 0.6466, Top20Lines: 0.15625},
+		Lines: risk.Metrics{AUC: 0.6862}, Random: risk.Metrics{AUC: 0.4957, Top20Lines: 0.2032}}
+	for _, c := range []struct{ format, golden string }{{"table", "risk-backtest.table"}, {"json", "risk-backtest.json"}} {
+		p, err := New(c.format, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := p.Print(&buf, Backtest("base", "head", res)); err != nil {
+			t.Fatal(err)
+		}
+		assertGolden(t, c.golden, buf.Bytes())
+	}
+}
