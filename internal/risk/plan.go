@@ -47,6 +47,9 @@ type PlanInput struct {
 	BaseTree   plumbing.Hash // BASE, when it differs from --onto; zero otherwise
 	HeadTree   plumbing.Hash // recette: what was tested
 	PrunedTree plumbing.Hash // the picks applied onto --onto (apply's dry run)
+	// Conflict is apply's error when the picks do not apply: there is then
+	// no pruned tree, untested files cannot be known, and the plan is high risk.
+	Conflict string
 }
 
 // PlanRisk is the pruned branch's risk; its json is the "plan" object of
@@ -151,7 +154,7 @@ type planState struct {
 
 // AssessPlan measures the risk of a pruned branch.
 func AssessPlan(in PlanInput) (*PlanRisk, error) {
-	if in.Trees == nil {
+	if in.Trees == nil && in.Conflict == "" {
 		return nil, errors.New("risk: plan assessment needs the repository's trees (PlanInput.Trees is nil)")
 	}
 	st := &planState{in: in, isFix: in.IsFix, index: map[plumbing.Hash]int{}, kept: map[plumbing.Hash]bool{}, dropped: map[plumbing.Hash]bool{},
@@ -190,17 +193,29 @@ func AssessPlan(in PlanInput) (*PlanRisk, error) {
 	}
 	out := &PlanRisk{}
 	var err error
-	if out.UntestedFiles, err = st.untested(); err != nil {
-		return nil, err
+	if in.Conflict == "" {
+		if out.UntestedFiles, err = st.untested(); err != nil {
+			return nil, err
+		}
 	}
-	if out.NearMisses, err = st.nearMisses(); err != nil {
-		return nil, err
+	if in.Trees != nil {
+		if out.NearMisses, err = st.nearMisses(); err != nil {
+			return nil, err
+		}
 	}
 	out.InterleavedFiles = st.interleaved()
 	out.BuildBreaks = st.buildBreaks()
 	out.DroppedFollowups = st.followups()
 	out.SplitCochanges = st.splitCochanges()
 	out.Level, out.Reasons = planLevel(out)
+	if in.Conflict != "" {
+		if out.Level == Low {
+			out.Reasons = nil // "every file is in a state seen before" cannot be said without the tree
+		}
+		out.Level = High
+		out.Reasons = append([]string{"the picks do not apply onto --onto (" + in.Conflict + "): the pruned branch cannot be built as planned, " +
+			"so which files end untested is unknown; run triage apply --dry-run for the conflict and what blocks it"}, out.Reasons...)
+	}
 	out.Retest = st.retest(out)
 	// Empty lists, not null, in the json: a reader sees "none found".
 	out.UntestedFiles = nonNil(out.UntestedFiles)

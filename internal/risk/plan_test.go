@@ -299,3 +299,17 @@ func TestAssessPlanRejectsBadInput(t *testing.T) {
 		t.Error("no trees: no error")
 	}
 }
+
+func TestConflictingPlanIsHighRisk(t *testing.T) {
+	_, in, _, _ := interleavedStory(false)
+	in.PrunedTree = plumbing.ZeroHash
+	in.Conflict = "commit 1234567 does not apply: conflict in pay/rate.go"
+	got := assess(t, in)
+	if got.Level != High || !strings.Contains(got.Reasons[0], "do not apply") || len(got.UntestedFiles) != 0 || len(got.InterleavedFiles) != 1 {
+		t.Errorf("conflict: %+v", got)
+	}
+	in.Dropped = nil // nothing else to say: only the conflict
+	if got := assess(t, in); got.Level != High || len(got.Reasons) != 1 {
+		t.Errorf("conflict alone: %s %q", got.Level, got.Reasons)
+	}
+}
