@@ -48,23 +48,27 @@ repo="$(cd "$repo" && pwd)"
 export HOME="$work" GIT_CONFIG_NOSYSTEM=1 XDG_CONFIG_HOME="$work"
 
 now() { date +%s%N; }
-best_git=""
-best_go=""
+# ms CMD...: wall milliseconds of one run of CMD
+ms() { local t0 t1; t0=$(now); "$@" >/dev/null; t1=$(now); echo $(( (t1 - t0) / 1000000 )); }
+reader() {
+	TRIAGE_BENCH_REPO="$repo" TRIAGE_BENCH_RANGE="$range" TRIAGE_BENCH_WORKERS="$1" \
+		"$work/vcs.test" -test.run '^$' -test.bench '^BenchmarkReadRange$' -test.benchtime 1x
+}
+best_git="" best_go="" best_go1=""
 for i in $(seq "$runs"); do
-	t0=$(now)
-	git -C "$repo" log -p -U0 --no-renames "$range" >/dev/null
-	t1=$(now)
-	TRIAGE_BENCH_REPO="$repo" TRIAGE_BENCH_RANGE="$range" \
-		"$work/vcs.test" -test.run '^$' -test.bench '^BenchmarkReadRange$' -test.benchtime 1x >"$work/out"
-	t2=$(now)
-	g=$(( (t1 - t0) / 1000000 )); o=$(( (t2 - t1) / 1000000 ))
+	g=$(ms git -C "$repo" log -p -U0 --no-renames "$range")
+	o=$(ms reader 0)
+	o1=$(ms reader 1)
 	if [ -z "$best_git" ] || [ "$g" -lt "$best_git" ]; then best_git=$g; fi
 	if [ -z "$best_go" ] || [ "$o" -lt "$best_go" ]; then best_go=$o; fi
+	if [ -z "$best_go1" ] || [ "$o1" -lt "$best_go1" ]; then best_go1=$o1; fi
 done
 
 commits=$(git -C "$repo" rev-list --count "$range")
 echo "repository: $repo"
-echo "range:      $range ($commits commits), best of $runs runs, $(nproc) CPUs"
-printf '%-46s %8s ms\n' "git log -p -U0 --no-renames" "$best_git"
-printf '%-46s %8s ms\n' "triage ReadRange (renames, numstat, hunks)" "$best_go"
-awk -v a="$best_go" -v b="$best_git" 'BEGIN { printf "ratio triage/git: %.2f\n", a / b }'
+echo "range:      $range ($commits commits), best of $runs runs, $(nproc) CPUs, $(git --version)"
+printf '%-52s %7s ms\n' "git log -p -U0 --no-renames" "$best_git"
+printf '%-52s %7s ms   ratio %s\n' "triage ReadRange, one worker per CPU" "$best_go" \
+	"$(awk -v a="$best_go" -v b="$best_git" 'BEGIN { printf "%.2f", a / b }')"
+printf '%-52s %7s ms   ratio %s\n' "triage ReadRange, one worker" "$best_go1" \
+	"$(awk -v a="$best_go1" -v b="$best_git" 'BEGIN { printf "%.2f", a / b }')"

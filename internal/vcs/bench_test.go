@@ -232,6 +232,10 @@ func generateHistory(dir string, p benchParams) error {
 
 func BenchmarkReadRange(b *testing.B) {
 	dir, rng := benchRepo(b)
+	workers := 0 // one per CPU
+	if w := os.Getenv("TRIAGE_BENCH_WORKERS"); w != "" {
+		workers, _ = strconv.Atoi(w)
+	}
 	b.ResetTimer()
 	var commits, files int
 	for i := 0; i < b.N; i++ {
@@ -243,7 +247,7 @@ func BenchmarkReadRange(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		rg, err := r.ReadRange(context.Background(), base, head, ReadOptions{})
+		rg, err := r.ReadRange(context.Background(), base, head, ReadOptions{Workers: workers})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
+	"unsafe"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/storage/filesystem"
@@ -128,24 +128,29 @@ const (
 func isTree(mode uint32) bool    { return mode&gitKindMask == gitKindTree }
 func isRegular(mode uint32) bool { return mode&gitKindMask == gitKindRegular }
 
-// parseTree decodes a tree object ("MODE NAME\0HASH" entries), in stored order.
+// parseTree decodes a tree object ("MODE NAME\0HASH" entries), in stored
+// order. Names share raw's memory (raw is never modified once read).
 func parseTree(h plumbing.Hash, raw []byte) ([]treeEntry, error) {
-	entries := make([]treeEntry, 0, bytes.Count(raw, []byte{0}))
+	entries := make([]treeEntry, 0, bytes.Count(raw, []byte{0})) // an upper bound: hashes may hold NULs too
 	for len(raw) > 0 {
-		sp := bytes.IndexByte(raw, ' ')
-		if sp < 0 {
+		var mode uint32
+		i := 0
+		for ; i < len(raw) && raw[i] != ' '; i++ {
+			c := raw[i]
+			if c < '0' || c > '7' || i > 7 {
+				return nil, fmt.Errorf("tree %s is corrupt (mode %q); run git fsck", h, raw[:min(i+1, len(raw))])
+			}
+			mode = mode<<3 | uint32(c-'0')
+		}
+		if i == 0 || i == len(raw) {
 			return nil, fmt.Errorf("tree %s is corrupt (entry without mode); run git fsck", h)
 		}
-		mode, err := strconv.ParseUint(string(raw[:sp]), 8, 32)
-		if err != nil {
-			return nil, fmt.Errorf("tree %s is corrupt (mode %q); run git fsck", h, raw[:sp])
-		}
-		raw = raw[sp+1:]
+		raw = raw[i+1:]
 		nul := bytes.IndexByte(raw, 0)
 		if nul < 0 || len(raw) < nul+1+20 {
 			return nil, fmt.Errorf("tree %s is corrupt (truncated entry); run git fsck", h)
 		}
-		e := treeEntry{name: string(raw[:nul]), mode: uint32(mode)}
+		e := treeEntry{name: unsafe.String(unsafe.SliceData(raw), nul), mode: mode}
 		copy(e.hash[:], raw[nul+1:nul+21])
 		entries = append(entries, e)
 		raw = raw[nul+21:]

@@ -16,7 +16,6 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/format/idxfile"
-	"github.com/go-git/go-git/v5/plumbing/format/packfile"
 )
 
 // The read path for packed objects. go-git's storage is correct but slow on
@@ -25,7 +24,7 @@ import (
 // each read, and a storage cannot be shared between goroutines. Reading a
 // range is mostly reading packed blobs and trees, so here packs are mapped
 // into memory once, indexes are decoded by go-git's idxfile and searched
-// without locks, deltas are applied with go-git's packfile.PatchDelta, and
+// without locks, deltas are applied into buffers of their exact size, and
 // decoded objects are kept in an LRU keyed by pack offset (as git's
 // delta_base_cache is), shared by every goroutine. Loose objects, and
 // anything this path does not handle, go through go-git's storage.
@@ -40,15 +39,23 @@ type packFile struct {
 
 type packSet struct {
 	packs []*packFile
-	cache *objectLRU
+	cache *shardedLRU
 }
 
 var errNotPacked = errors.New("not in a pack")
 
+func newPackSet() *packSet {
+	ps := &packSet{cache: &shardedLRU{}}
+	for i := range ps.cache {
+		ps.cache[i] = newObjectLRU(deltaCacheSize / len(ps.cache))
+	}
+	return ps
+}
+
 // openPacks maps every pack of objects/pack (in the common directory).
 // A pack that cannot be read is skipped: go-git's storage still serves it.
 func openPacks(common string) *packSet {
-	ps := &packSet{cache: newObjectLRU(deltaCacheSize)}
+	ps := newPackSet()
 	idxs, _ := filepath.Glob(filepath.Join(common, "objects", "pack", "pack-*.idx"))
 	sort.Strings(idxs)
 	for _, ip := range idxs {
@@ -282,11 +289,8 @@ func (ps *packSet) readAt(p *packFile, ofs int64) (plumbing.ObjectType, []byte, 
 		break
 	}
 	for i := len(chain) - 1; i >= 0; i-- {
-		out, err := packfile.PatchDelta(data, chain[i].delta)
+		out, err := patchDelta(data, chain[i].delta)
 		if err != nil {
-			if len(data) == 0 {
-				return plumbing.InvalidObject, nil, errNotPacked // PatchDelta refuses empty bases: let go-git try
-			}
 			return plumbing.InvalidObject, nil, fmt.Errorf("pack %s: bad delta at offset %d: %v; run git fsck", filepath.Base(p.name), chain[i].ofs, err)
 		}
 		data = out
@@ -295,10 +299,106 @@ func (ps *packSet) readAt(p *packFile, ofs int64) (plumbing.ObjectType, []byte, 
 	return typ, data, nil
 }
 
+var errBadDelta = errors.New("corrupt delta")
+
+// patchDelta applies a git delta (source size, target size, then copy and
+// insert instructions) to src, into a buffer of exactly the target size.
+// It is go-git's packfile.PatchDelta without the buffer growth.
+func patchDelta(src, delta []byte) ([]byte, error) {
+	srcSize, delta, ok := deltaVarint(delta)
+	if !ok || srcSize != uint64(len(src)) {
+		return nil, errBadDelta
+	}
+	dstSize, delta, ok := deltaVarint(delta)
+	if !ok || dstSize > 1<<40 {
+		return nil, errBadDelta
+	}
+	dst := make([]byte, dstSize)
+	n := uint64(0)
+	for len(delta) > 0 {
+		cmd := delta[0]
+		delta = delta[1:]
+		switch {
+		case cmd&0x80 != 0:
+			var off, size uint64
+			for k := uint(0); k < 4; k++ {
+				if cmd&(1<<k) != 0 {
+					if len(delta) == 0 {
+						return nil, errBadDelta
+					}
+					off |= uint64(delta[0]) << (8 * k)
+					delta = delta[1:]
+				}
+			}
+			for k := uint(0); k < 3; k++ {
+				if cmd&(0x10<<k) != 0 {
+					if len(delta) == 0 {
+						return nil, errBadDelta
+					}
+					size |= uint64(delta[0]) << (8 * k)
+					delta = delta[1:]
+				}
+			}
+			if size == 0 {
+				size = 0x10000
+			}
+			if off+size > uint64(len(src)) || n+size > dstSize {
+				return nil, errBadDelta
+			}
+			copy(dst[n:], src[off:off+size])
+			n += size
+		case cmd != 0:
+			size := uint64(cmd)
+			if uint64(len(delta)) < size || n+size > dstSize {
+				return nil, errBadDelta
+			}
+			copy(dst[n:], delta[:size])
+			delta = delta[size:]
+			n += size
+		default:
+			return nil, errBadDelta
+		}
+	}
+	if n != dstSize {
+		return nil, errBadDelta
+	}
+	return dst, nil
+}
+
+func deltaVarint(b []byte) (uint64, []byte, bool) {
+	var v uint64
+	for shift := uint(0); shift < 64; shift += 7 {
+		if len(b) == 0 {
+			return 0, nil, false
+		}
+		c := b[0]
+		b = b[1:]
+		v |= uint64(c&0x7f) << shift
+		if c&0x80 == 0 {
+			return v, b, true
+		}
+	}
+	return 0, nil, false
+}
+
 // deltaCacheSize bounds the decoded objects kept for reuse, as git's
 // core.deltaBaseCacheLimit does (git's default is 96 MiB; a range reader
 // reuses each file version twice, as new then old side, so more helps).
 const deltaCacheSize = 192 << 20
+
+// shardedLRU spreads objects over independent LRUs so that concurrent
+// readers rarely wait for each other.
+type shardedLRU [16]*objectLRU
+
+func (s *shardedLRU) shard(ofs int64) *objectLRU { return s[(ofs>>4)&15] }
+
+func (s *shardedLRU) get(pack int, ofs int64) (*cacheEntry, bool) {
+	return s.shard(ofs).get(pack, ofs)
+}
+
+func (s *shardedLRU) put(pack int, ofs int64, typ plumbing.ObjectType, data []byte) {
+	s.shard(ofs).put(pack, ofs, typ, data)
+}
 
 type cacheKey struct {
 	pack int
@@ -336,7 +436,7 @@ func (c *objectLRU) get(pack int, ofs int64) (*cacheEntry, bool) {
 }
 
 func (c *objectLRU) put(pack int, ofs int64, typ plumbing.ObjectType, data []byte) {
-	if len(data) > c.max/4 {
+	if len(data) > c.max/2 {
 		return
 	}
 	c.mu.Lock()

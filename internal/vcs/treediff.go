@@ -22,10 +22,30 @@ type pair struct {
 type differ struct {
 	rd    *objectReader
 	blobs map[plumbing.Hash][]byte // contents read during one diff
+	// Trees parsed by this diff and the previous one: a commit's old side is
+	// usually the new side of the commit diffed just before.
+	trees, prevTrees map[plumbing.Hash][]treeEntry
 }
 
 func newDiffer(rd *objectReader) *differ {
-	return &differ{rd: rd, blobs: map[plumbing.Hash][]byte{}}
+	return &differ{rd: rd, blobs: map[plumbing.Hash][]byte{},
+		trees: map[plumbing.Hash][]treeEntry{}, prevTrees: map[plumbing.Hash][]treeEntry{}}
+}
+
+func (d *differ) tree(h plumbing.Hash) ([]treeEntry, error) {
+	if t, ok := d.trees[h]; ok {
+		return t, nil
+	}
+	if t, ok := d.prevTrees[h]; ok {
+		d.trees[h] = t
+		return t, nil
+	}
+	t, err := d.rd.tree(h)
+	if err != nil {
+		return nil, err
+	}
+	d.trees[h] = t
+	return t, nil
 }
 
 // DiffTrees returns the changes from oldTree to newTree (either may be the
@@ -39,6 +59,8 @@ func (r *Repo) DiffTrees(oldTree, newTree plumbing.Hash) ([]FileChange, error) {
 
 func (d *differ) diff(oldTree, newTree plumbing.Hash) ([]FileChange, error) {
 	clear(d.blobs)
+	d.prevTrees, d.trees = d.trees, d.prevTrees
+	clear(d.trees)
 	var q []pair
 	if err := d.walk(oldTree, newTree, "", &q); err != nil {
 		return nil, err
@@ -65,11 +87,11 @@ func (d *differ) walk(oldTree, newTree plumbing.Hash, prefix string, q *[]pair) 
 	if oldTree == newTree {
 		return nil
 	}
-	a, err := d.rd.tree(oldTree)
+	a, err := d.tree(oldTree)
 	if err != nil {
 		return err
 	}
-	b, err := d.rd.tree(newTree)
+	b, err := d.tree(newTree)
 	if err != nil {
 		return err
 	}
@@ -232,43 +254,53 @@ func lineDiff(a, b []byte) []Hunk {
 		return nil
 	}
 	hunks := make([]Hunk, len(xh))
-	var starts []int // line start offsets of b, built lazily
+	// Hunks come in order: walk b's lines once, only as far as needed.
+	line, pos := 1, 0
 	for i, h := range xh {
 		hunks[i] = Hunk{OldStart: h.OldStart, OldLines: h.OldLines, NewStart: h.NewStart, NewLines: h.NewLines}
 		if h.NewLines == 0 {
 			continue
 		}
-		if starts == nil {
-			starts = lineStarts(b)
-		}
-		lines := make([]string, h.NewLines)
-		for k := range lines {
-			n := h.NewStart - 1 + k
-			end := len(b)
-			if n+1 < len(starts) {
-				end = starts[n+1]
+		pos = skipLines(b, pos, h.NewStart-line)
+		line = h.NewStart
+		lines := make([]string, 0, h.NewLines)
+		for k := 0; k < h.NewLines && pos < len(b); k++ {
+			end := nextLineStart(b, pos)
+			text := b[pos:end]
+			if text[len(text)-1] == '\n' {
+				text = text[:len(text)-1]
 			}
-			line := b[starts[n]:end]
-			if len(line) > 0 && line[len(line)-1] == '\n' {
-				line = line[:len(line)-1]
-			}
-			lines[k] = string(line)
+			lines = append(lines, string(text))
+			pos = end
+			line++
 		}
 		hunks[i].Lines = lines
 	}
 	return hunks
 }
 
-// lineStarts returns the offset of each line of b.
-func lineStarts(b []byte) []int {
-	starts := make([]int, 0, len(b)/32+1)
-	for i := 0; i < len(b); {
-		starts = append(starts, i)
-		j := bytes.IndexByte(b[i:], '\n')
-		if j < 0 {
-			break
+// skipLines returns the offset n lines after pos, counting newlines a block
+// at a time rather than a line at a time.
+func skipLines(b []byte, pos, n int) int {
+	const block = 512
+	for n > 0 && pos < len(b) {
+		end := min(pos+block, len(b))
+		if c := bytes.Count(b[pos:end], []byte{'\n'}); c < n {
+			n -= c
+			pos = end
+			continue
 		}
-		i += j + 1
+		for ; n > 0; n-- {
+			pos = nextLineStart(b, pos)
+		}
 	}
-	return starts
+	return pos
+}
+
+// nextLineStart returns the offset just after the line starting at pos.
+func nextLineStart(b []byte, pos int) int {
+	if j := bytes.IndexByte(b[pos:], '\n'); j >= 0 {
+		return pos + j + 1
+	}
+	return len(b)
 }
