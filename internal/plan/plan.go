@@ -118,8 +118,10 @@ func (c *Commit) Picked() bool {
 // Warning is a dependency crossing the cut that the plan did not follow.
 type Warning struct {
 	// Kind is the edge kind (a soft edge not followed, or any edge under
-	// the exact strategy), or "merge-resolution" for a pick that depends
-	// on lines a merge wrote itself.
+	// the exact strategy), "merge-resolution" for a pick that depends on
+	// lines a merge wrote itself, or "merge-conflict" for picks from both
+	// sides of a conflict a merge resolved (Commit is the later pick,
+	// DependsOn the merge).
 	Kind      string
 	Commit    plumbing.Hash // the picked commit
 	DependsOn plumbing.Hash // the commit it needs, not picked
@@ -198,6 +200,7 @@ func Build(in Input, opts Options) (*Plan, error) {
 	p.closure(selected)
 	p.decideMerges()
 	p.warnings()
+	p.mergeConflicts()
 	p.ticketsAndSummary()
 	for i := range p.out.Commits {
 		if p.out.Commits[i].Picked() {
@@ -549,6 +552,45 @@ func (p *planner) warnings() {
 					Evidence: p.g.Commits[i].Short() + " " + e.Describe(p.shortOf) + ", which is not picked"})
 			}
 		}
+	}
+}
+
+// mergeConflicts warns when the picks include commits from both sides of a
+// conflict that a merge resolved: git will stop on the second one.
+func (p *planner) mergeConflicts() {
+	cs := p.out.Commits
+	for m, c := range p.g.Commits {
+		if !c.Merge {
+			continue
+		}
+		brought := map[int]bool{}
+		for _, j := range p.broughtIn(m) {
+			brought[j] = true
+		}
+		var ours, theirs []deps.Edge
+		for _, e := range p.g.DependsOn(c.Hash, deps.Line, deps.Adjacent) {
+			j := p.idx(e.DependsOn)
+			if !cs[j].Picked() {
+				continue
+			}
+			if brought[j] {
+				theirs = append(theirs, e)
+			} else {
+				ours = append(ours, e)
+			}
+		}
+		if len(ours) == 0 || len(theirs) == 0 {
+			continue
+		}
+		a, b := ours[0], theirs[0]
+		if p.idx(b.DependsOn) < p.idx(a.DependsOn) {
+			a, b = b, a
+		}
+		p.out.Warnings = append(p.out.Warnings, Warning{Kind: "merge-conflict", Commit: b.DependsOn, DependsOn: c.Hash,
+			Evidence: fmt.Sprintf("%s and %s both changed %s around line%s %s, a conflict merge %s resolved by hand; "+
+				"cherry-picking %s after %s will conflict there: resolve it as the merge did",
+				p.label(a.DependsOn), p.label(b.DependsOn), b.Path, plural(len(b.Lines)), b.LinesText(), c.Short(),
+				p.g.Commits[p.idx(b.DependsOn)].Short(), p.g.Commits[p.idx(a.DependsOn)].Short())})
 	}
 }
 
