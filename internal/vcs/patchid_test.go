@@ -2,8 +2,10 @@ package vcs_test
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -260,4 +262,59 @@ func FuzzPatchIDs(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		_, _ = PatchIDs(bytes.NewReader(data))
 	})
+}
+
+// TestPatchIDOfStoryMatchesGit computes the patch-id of every commit of the
+// story's branches from the range reader's changes, and compares with
+// git log -p | git patch-id --stable.
+func TestPatchIDOfStoryMatchesGit(t *testing.T) {
+	pidNeedGit(t)
+	dir := filepath.Join(t.TempDir(), "pay")
+	s, err := repos.BuildStory(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	repo, err := Open(s.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer repo.Close()
+	for _, spec := range []string{s.Base + ".." + s.Head, s.Base + ".." + s.Release} {
+		base, head, err := repo.ParseRange(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rng, err := repo.ReadRange(context.Background(), base, head, ReadOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		log := pidGit(t, s.Dir, nil, "log", "-p", "-M", "--no-color", "--format=commit %H", spec)
+		want := map[string]string{}
+		for _, l := range strings.Split(strings.TrimSpace(string(pidGit(t, s.Dir, log, "patch-id", "--stable"))), "\n") {
+			if f := strings.Fields(l); len(f) == 2 {
+				want[f[1]] = f[0]
+			}
+		}
+		checked := 0
+		for _, c := range rng.Commits {
+			if c.Merge {
+				continue
+			}
+			got, err := PatchID(c.Changes, repo.ReadBlob)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w, ok := want[c.Hash.String()]
+			if !ok {
+				w = plumbing.ZeroHash.String()
+			}
+			if got.String() != w {
+				t.Errorf("%s %s: patch-id %s, git says %s", c.Short(), c.Subject, got, w)
+			}
+			checked++
+		}
+		if checked < 5 {
+			t.Errorf("%s: only %d commits checked", spec, checked)
+		}
+	}
 }
