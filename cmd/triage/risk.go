@@ -115,10 +115,6 @@ func runRisk(cmd *cobra.Command, opts *riskOptions, streams ioStreams) error {
 	if opts.Backtest && len(opts.Keep)+len(opts.Drop) > 0 {
 		return &usageError{fmt.Errorf("risk: --backtest measures the score on the history; it takes no --keep/--drop")}
 	}
-	if len(opts.Keep)+len(opts.Drop) > 0 {
-		return &usageError{fmt.Errorf("risk: --keep/--drop need the plan and apply stages, which this build does not have yet; " +
-			"run triage risk without a selection for the per-commit scores")}
-	}
 	window, _ := parseHistory(opts.History)
 	ctx := cmd.Context()
 	s, err := loadSession(ctx, &opts.repoOptions, opts.Range, streams)
@@ -152,11 +148,18 @@ func runRisk(cmd *cobra.Command, opts *riskOptions, streams ioStreams) error {
 	}
 	edges := riskEdges(graph)
 	scores := risk.ScoreCommits(risk.Input{History: history, Commits: s.rng.Commits, IsFix: isFix, Edges: edges})
-	doc := report.Risk(report.RiskInput{Base: s.rng.Base.String(), Head: s.rng.Head.String(), History: info, Scores: scores, Classes: s.results})
+	var planRisk *risk.PlanRisk
+	if sel, with := riskSelection(cmd, s, opts); sel != nil {
+		if planRisk, err = assessPlan(ctx, s, sel, with, graph, history, edges, isFix); err != nil {
+			return err
+		}
+	}
+	doc := report.Risk(report.RiskInput{Base: s.rng.Base.String(), Head: s.rng.Head.String(), History: info, Scores: scores,
+		Classes: s.results, Plan: planRisk})
 	if err := opts.write(streams.Out, doc); err != nil {
 		return err
 	}
-	return riskFindings(opts.FailOn, scores, nil)
+	return riskFindings(opts.FailOn, scores, planRisk)
 }
 
 // fixPattern recognises fix classes by name (prod-fix, recette-fix, bugfix,
