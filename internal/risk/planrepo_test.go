@@ -9,6 +9,7 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 
+	"github.com/triage-dev/triage/internal/apply"
 	"github.com/triage-dev/triage/internal/vcs"
 	"github.com/triage-dev/triage/testdata/repos"
 )
@@ -96,6 +97,15 @@ func TestAssessPlanOnARepository(t *testing.T) {
 			t.Fatal(err)
 		}
 		return cm.Tree
+	}
+	// The hand-made pruned branch is what apply builds from the picks.
+	applied, err := apply.Apply(ctx, r.Storer(), base, hashes(k1, k2), apply.Options{DryRun: true, Reproducible: true,
+		Committer: &apply.Identity{Name: "t", Email: "t@example.com"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if applied.Tree != tree(pruned) {
+		t.Fatalf("apply's tree %s differs from the fixture's pruned tree %s", applied.Tree, tree(pruned))
 	}
 	edges := append(DeriveEdges(c, nil), Edge{Commit: k1.Hash, DependsOn: f1.Hash, Kind: KindSymbol, Path: "src/pay/Card.java", Evidence: "STUDENT_RATE"})
 	got, err := AssessPlan(PlanInput{Commits: c, Kept: hashes(k1, k2), Dropped: hashes(f1, f2, d3), Edges: edges, History: history,
