@@ -36,7 +36,7 @@ func Check(in Input) (*Result, error) {
 		return nil, errors.New("gate: the policy sets max_risk, but no risk was assessed (Input.Risk and Input.BranchRisk are nil)")
 	}
 	c := newChecker(in)
-	res := &Result{Policy: in.Policy, Rules: in.Policy.Enabled()}
+	res := &Result{Policy: in.Policy, Rules: in.Policy.Enabled(), BranchRisk: in.BranchRisk}
 	for i := range in.Branch {
 		res.Commits = append(res.Commits, c.checkCommit(&in.Branch[i]))
 	}
@@ -83,7 +83,7 @@ func (c *checker) origin(h plumbing.Hash) (Origin, bool) {
 		return o, true
 	}
 	if _, ok := c.src[h]; ok {
-		return Origin{Source: h, Via: "same commit"}, true
+		return Origin{Source: h, Via: ViaSameCommit}, true
 	}
 	return Origin{}, false
 }
@@ -292,8 +292,40 @@ func (c *checker) checkDependencies(b *Commit) []Violation {
 		}
 		i = j
 	}
+	return append(out, c.missingFollowups(b, o.Source)...)
+}
+
+// missingFollowups warns about what the source did to the commit later and
+// the branch lacks: a fixup! (the commit is taken without its correction),
+// or a revert (the source gave the change up). Not a dependency of the
+// commit, so a warning, but the kind of gap a pruned branch ships by mistake.
+func (c *checker) missingFollowups(b *Commit, src plumbing.Hash) []Violation {
+	var out []Violation
+	for _, e := range c.rev[src] {
+		if e.Kind != deps.Revert {
+			continue
+		}
+		if _, present := c.onBranch[e.Commit]; present {
+			continue
+		}
+		later, short := c.sourceName(e.Commit), b.Commit.Short()
+		var msg, fix string
+		if fixupPrefix.MatchString(e.Evidence) {
+			msg = fmt.Sprintf("%s has a later correction on %s, %s, which is not on the branch", c.branchName(b), c.p.Source, later)
+			fix = fmt.Sprintf("cherry-pick %s (git cherry-pick -x %s), or drop %s (git revert %s)%s",
+				e.Commit.String()[:7], e.Commit.String()[:7], short, short, c.alsoDrop(b))
+		} else {
+			msg = fmt.Sprintf("%s was reverted on %s by %s, which is not on the branch", c.branchName(b), c.p.Source, later)
+			fix = fmt.Sprintf("drop %s as %s did (git revert %s)%s, or waive it if the branch needs it after all", short, c.p.Source, short, c.alsoDrop(b))
+		}
+		v := c.violation(b, DependencySafe, Warning, msg, fix, fmt.Sprintf("%s: %s", e.Commit.String()[:7], e.Evidence))
+		v.DependsOn = e.Commit
+		out = append(out, v)
+	}
 	return out
 }
+
+var fixupPrefix = regexp.MustCompile(`^(fixup|squash|amend)! `)
 
 // missingDependency judges the edges from one commit to one commit it needs
 // (hardest kind first, as deps sorts them).
@@ -309,7 +341,7 @@ func (c *checker) missingDependency(b *Commit, edges []deps.Edge) (Violation, bo
 	}
 	evidence := make([]string, 0, len(edges))
 	for _, e := range edges {
-		evidence = append(evidence, fmt.Sprintf("%s (%s, %s)", c.describe(e), e.Kind, hardness(e.Kind)))
+		evidence = append(evidence, fmt.Sprintf("%s edge (%s): %s", e.Kind, hardness(e.Kind), c.describe(e)))
 	}
 	msg := fmt.Sprintf("%s %s, which is not on the branch", c.branchName(b), c.describe(edges[0]))
 	v := c.violation(b, DependencySafe, sev, msg, c.dependencyFix(b, dep, hard), evidence...)
@@ -326,7 +358,7 @@ func (c *checker) missingDependency(b *Commit, edges []deps.Edge) (Violation, bo
 
 func hardness(k deps.Kind) string {
 	if k.Hard() {
-		return "hard: the change cannot be applied or means nothing without it"
+		return "hard: git cannot apply the change, or it means nothing, without it"
 	}
 	return "soft: likely needed, not proven"
 }

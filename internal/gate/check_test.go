@@ -255,8 +255,8 @@ func TestDependencySafeAlone(t *testing.T) {
 		t.Errorf("message %q", v.Message)
 	}
 	wantEvidence := []string{
-		"changes line 14 of pricing/PriceCalculator.java, last written by 9616c5b PAY-109 (feature) (line, hard: the change cannot be applied or means nothing without it)",
-		"uses isStudent (in pricing/PriceCalculator.java:14), introduced by 9616c5b PAY-109 (feature) (symbol, soft: likely needed, not proven)",
+		"line edge (hard: git cannot apply the change, or it means nothing, without it): changes line 14 of pricing/PriceCalculator.java, last written by 9616c5b PAY-109 (feature)",
+		"symbol edge (soft: likely needed, not proven): uses isStudent (in pricing/PriceCalculator.java:14), introduced by 9616c5b PAY-109 (feature)",
 	}
 	if !reflect.DeepEqual(v.Evidence, wantEvidence) {
 		t.Errorf("evidence %q", v.Evidence)
@@ -455,4 +455,38 @@ func TestPolicyValidation(t *testing.T) {
 	if _, err := Check(Input{Policy: Policy{MaxRisk: "low"}}); err == nil || !strings.Contains(err.Error(), "no risk was assessed") {
 		t.Errorf("max_risk without risk: %v", err)
 	}
+}
+
+func TestFollowupsLeftOnTheSourceAreWarnings(t *testing.T) {
+	fixup := commit("f1c5001", "fixup! PAY-107: round invoice totals half-up", "money/Money.java")
+	revert := commit("2e2e001", "Revert \"PAY-120: new card payment form\"", "web/cardForm.jsp")
+	var b branch
+	b.pick("1000001", prodFix, "prod-fix", "PAY-107")
+	b.pick("2000001", featureCard, "feature", "PAY-120")
+	p := fullPolicy()
+	p.Allow = append(p.Allow, "feature")
+	in := input(p, b)
+	in.SourceCommits = append(in.SourceCommits, classified(fixup, "prod-fix", "PAY-107"), classified(revert, "unclassified"))
+	in.Edges = append(in.Edges,
+		deps.Edge{Commit: fixup.Hash, DependsOn: prodFix.Hash, Kind: deps.Revert, Evidence: fixup.Subject},
+		deps.Edge{Commit: revert.Hash, DependsOn: featureCard.Hash, Kind: deps.Revert, Evidence: "This reverts commit f00d001000000000000000000000000000000000."})
+	res := mustCheck(t, in)
+	assertViolations(t, res, "1000001 dependency_safe warning", "2000001 dependency_safe warning")
+	vs := res.Violations()
+	if vs[0].Message != "1000001 PAY-107 has a later correction on recette, f1c5001 PAY-107 (prod-fix), which is not on the branch" ||
+		vs[0].Fix != "cherry-pick f1c5001 (git cherry-pick -x f1c5001), or drop 1000001 (git revert 1000001)" {
+		t.Errorf("fixup: %q / %q", vs[0].Message, vs[0].Fix)
+	}
+	if vs[1].Message != "2000001 PAY-120 was reverted on recette by 2e2e001 (unclassified), which is not on the branch" ||
+		!strings.HasPrefix(vs[1].Fix, "drop 2000001 as recette did (git revert 2000001)") || vs[1].DependsOn != revert.Hash {
+		t.Errorf("revert: %q / %q", vs[1].Message, vs[1].Fix)
+	}
+	// Taken along, they raise nothing.
+	b.pick("1000002", fixup, "prod-fix", "PAY-107")
+	b.pick("2000002", revert, "unclassified")
+	in.Branch, in.Origins = b.commits, b.origins
+	p.Allow = append(p.Allow, "unclassified")
+	p.RequireTicket = false // the revert names no ticket
+	in.Policy = p
+	assertViolations(t, mustCheck(t, in))
 }

@@ -78,7 +78,8 @@ type Violation struct {
 	// annotations; Path is "" when there is no sensible file.
 	Path string
 	Line int
-	// DependsOn is the missing source commit of a dependency_safe violation.
+	// DependsOn is the missing source commit of a dependency_safe
+	// violation: a dependency, or a later fixup or revert of the commit.
 	DependsOn plumbing.Hash
 	// Waiver is set when an accepted exception covers the violation: it is
 	// reported, but does not fail the gate.
@@ -131,6 +132,8 @@ type Result struct {
 	Commits []CommitReport
 	// Branch holds the violations of the branch as a whole (max_risk).
 	Branch []Violation
+	// BranchRisk is the branch's risk as assessed; nil when it was not.
+	BranchRisk *BranchRisk
 	// UnusedWaivers suppressed nothing: stale, mistyped, or no longer needed.
 	UnusedWaivers []UnusedWaiver
 }
@@ -176,3 +179,7 @@ func (r *Result) Counts() Counts {
 
 // Passed tells whether the branch passes the gate: no error left unwaived.
 func (r *Result) Passed() bool { return r.Counts().Errors == 0 }
+
+// ViaSameCommit is the Origin.Via of a branch commit that is itself a commit
+// of the source (a hotfix branch merged into both, say).
+const ViaSameCommit = "same commit"

@@ -40,7 +40,14 @@ type GateJSON struct {
 	Summary       GateSummaryJSON     `json:"summary"`
 	Commits       []GateCommitJSON    `json:"commits"`
 	Violations    []GateViolationJSON `json:"violations"`
+	BranchRisk    *GateBranchRiskJSON `json:"branch_risk"`
 	UnusedWaivers []GateUnusedJSON    `json:"unused_waivers"`
+}
+
+// GateBranchRiskJSON is the risk of the branch as a whole; null when not assessed.
+type GateBranchRiskJSON struct {
+	Level   string   `json:"level"`
+	Reasons []string `json:"reasons"`
 }
 
 // GateSourceJSON is the branch the commits must come from.
@@ -187,7 +194,7 @@ func gateOriginText(o *gate.Origin) string {
 	if o == nil {
 		return ""
 	}
-	if o.Via == "same commit" {
+	if o.Via == gate.ViaSameCommit {
 		return "same commit"
 	}
 	return fmt.Sprintf("%s (%s)", o.Source.String()[:7], o.Via)
@@ -286,6 +293,9 @@ func gateJSON(meta GateMeta, res *gate.Result) GateJSON {
 			jv.Waived = &w
 		}
 		out.Violations = append(out.Violations, jv)
+	}
+	if r := res.BranchRisk; r != nil {
+		out.BranchRisk = &GateBranchRiskJSON{Level: r.Level, Reasons: nonNil(r.Reasons)}
 	}
 	for _, u := range res.UnusedWaivers {
 		out.UnusedWaivers = append(out.UnusedWaivers, GateUnusedJSON{gateWaiverJSON(u.Waiver), u.Why})

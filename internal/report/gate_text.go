@@ -26,7 +26,7 @@ func writeGateText(w io.Writer, meta GateMeta, res *gate.Result) error {
 			head += " [" + c.Class + "]"
 		}
 		fmt.Fprintf(bw, "%-6s  %s  %s\n", gateStatusWord(c.Status()), gateOneLine(head), gateOneLine(c.Commit.Subject))
-		if c.Origin != nil && c.Origin.Via != "same commit" {
+		if c.Origin != nil && c.Origin.Via != gate.ViaSameCommit {
 			fmt.Fprintf(bw, "        from %s: %s\n", gateOneLine(meta.Source), gateOneLine(gateOriginText(c.Origin)))
 		}
 		if c.Inherited != "" {
@@ -39,11 +39,18 @@ func writeGateText(w io.Writer, meta GateMeta, res *gate.Result) error {
 			writeGateTextViolation(bw, v)
 		}
 	}
-	if len(res.Branch) > 0 {
-		fmt.Fprintf(bw, "\nthe branch as a whole\n")
-		for _, v := range res.Branch {
-			writeGateTextViolation(bw, v)
+	if r := res.BranchRisk; r != nil {
+		fmt.Fprintf(bw, "\nthe branch as a whole: %s risk\n", gateOneLine(r.Level))
+		if len(res.Branch) == 0 {
+			for _, why := range r.Reasons {
+				fmt.Fprintf(bw, "        %s\n", gateOneLine(why))
+			}
 		}
+	} else if len(res.Branch) > 0 {
+		fmt.Fprintf(bw, "\nthe branch as a whole\n")
+	}
+	for _, v := range res.Branch {
+		writeGateTextViolation(bw, v)
 	}
 	if len(res.UnusedWaivers) > 0 {
 		fmt.Fprintf(bw, "\nunused waivers (remove them, or fix the SHA or ticket they name)\n")
