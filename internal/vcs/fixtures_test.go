@@ -3,6 +3,7 @@ package vcs
 import (
 	"fmt"
 	"math/rand"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -399,69 +400,106 @@ func TestRevListOrderMatchesGit(t *testing.T) {
 	}
 }
 
+// buildRandomHistory writes a random DAG of about 60 commits with random
+// (often equal, sometimes backwards) dates; it returns every commit.
+func buildRandomHistory(t testing.TB, dir string, seed int64) []plumbing.Hash {
+	t.Helper()
+	rng := rand.New(rand.NewSource(seed))
+	b, err := repos.New(dir)
+	check(t, err)
+	branches := []string{"main"}
+	root, err := b.Commit(alice, "root", repos.Write("root", "x\n"))
+	check(t, err)
+	all := []plumbing.Hash{root}
+	for i := 0; i < 60; i++ {
+		b.SetClock(repos.Epoch.Add(time.Duration(rng.Intn(40)) * time.Hour))
+		switch k := rng.Intn(10); {
+		case k < 2 && i > 3: // new branch from a random commit
+			name := fmt.Sprintf("br%d", i)
+			check(t, b.Checkout(name, all[rng.Intn(len(all))].String()))
+			branches = append(branches, name)
+		case k < 4 && len(branches) > 1: // merge another branch
+			other := branches[rng.Intn(len(branches))]
+			if other != b.Branch() {
+				if _, err := b.Merge(alice, "merge "+other, other); err == nil {
+					all = append(all, b.Head())
+					continue
+				}
+			}
+		default:
+			check(t, b.Checkout(branches[rng.Intn(len(branches))], ""))
+		}
+		h, err := b.Commit(bob, fmt.Sprintf("c%d", i), repos.Write(fmt.Sprintf("f%d", i), "x\n"))
+		check(t, err)
+		all = append(all, h)
+	}
+	check(t, b.Finish("main"))
+	return all
+}
+
+// randomRanges picks ranges of a random history: the whole of it, then
+// random BASE..HEAD pairs (related or not).
+func randomRanges(seed int64, all []plumbing.Hash) [][2]plumbing.Hash {
+	rng := rand.New(rand.NewSource(seed * 7919))
+	out := [][2]plumbing.Hash{{plumbing.ZeroHash, all[len(all)-1]}}
+	for k := 0; k < 8; k++ {
+		out = append(out, [2]plumbing.Hash{all[rng.Intn(len(all))], all[rng.Intn(len(all))]})
+	}
+	return out
+}
+
+func rangeSpec(base, head plumbing.Hash) string {
+	if base.IsZero() {
+		return head.String()
+	}
+	return base.String() + ".." + head.String()
+}
+
 // TestRevListOrderRandomHistories compares the order with git on random
-// DAGs with random (often equal, sometimes backwards) dates.
+// DAGs with random dates, clock skew included (where git's walk without a
+// commit-graph stops early and still lists commits an older base can
+// reach), then again with a partial and a full commit-graph, with which git
+// computes the exact set.
 func TestRevListOrderRandomHistories(t *testing.T) {
 	needGit(t)
-	seeds := 12
+	seeds := int64(12)
 	if testing.Short() {
 		seeds = 3
 	}
-	for seed := 1; seed <= seeds; seed++ {
+	for seed := int64(1); seed <= seeds; seed++ {
 		dir := filepath.Join(t.TempDir(), "r")
-		rng := rand.New(rand.NewSource(int64(seed)))
-		b, err := repos.New(dir)
-		check(t, err)
-		branches := []string{"main"}
-		root, err := b.Commit(alice, "root", repos.Write("root", "x\n"))
-		check(t, err)
-		all := []plumbing.Hash{root}
-		for i := 0; i < 60; i++ {
-			b.SetClock(repos.Epoch.Add(time.Duration(rng.Intn(40)) * time.Hour))
-			switch k := rng.Intn(10); {
-			case k < 2 && i > 3: // new branch from a random commit
-				name := fmt.Sprintf("br%d", i)
-				check(t, b.Checkout(name, all[rng.Intn(len(all))].String()))
-				branches = append(branches, name)
-			case k < 4 && len(branches) > 1: // merge another branch
-				other := branches[rng.Intn(len(branches))]
-				if other != b.Branch() {
-					if _, err := b.Merge(alice, "merge "+other, other); err == nil {
-						all = append(all, b.Head())
-						continue
-					}
+		all := buildRandomHistory(t, dir, seed)
+		compare := func(mode string) {
+			r, err := Open(dir)
+			check(t, err)
+			defer r.Close()
+			if (r.gens != nil) != (mode != "no commit-graph") {
+				t.Fatalf("%s: generations %v", mode, r.gens != nil)
+			}
+			for _, rg := range randomRanges(seed, all) {
+				nodes, err := r.revList(rg[0], rg[1])
+				check(t, err)
+				spec := rangeSpec(rg[0], rg[1])
+				want := strings.Fields(runGit(t, dir, "rev-list", "--topo-order", "--reverse", spec))
+				var got []string
+				for _, n := range nodes {
+					got = append(got, n.hash.String())
 				}
-			default:
-				check(t, b.Checkout(branches[rng.Intn(len(branches))], ""))
-			}
-			h, err := b.Commit(bob, fmt.Sprintf("c%d", i), repos.Write(fmt.Sprintf("f%d", i), "x\n"))
-			check(t, err)
-			all = append(all, h)
-		}
-		check(t, b.Finish("main"))
-		r, err := Open(dir)
-		check(t, err)
-		for k := 0; k < 6; k++ {
-			head, base := all[rng.Intn(len(all))], all[rng.Intn(len(all))]
-			if k == 0 {
-				base = plumbing.ZeroHash
-			}
-			nodes, err := r.revList(base, head)
-			check(t, err)
-			spec := base.String() + ".." + head.String()
-			if base.IsZero() {
-				spec = head.String()
-			}
-			want := strings.Fields(runGit(t, dir, "rev-list", "--topo-order", "--reverse", spec))
-			var got []string
-			for _, n := range nodes {
-				got = append(got, n.hash.String())
-			}
-			if strings.Join(got, " ") != strings.Join(want, " ") {
-				t.Fatalf("seed %d, %s:\n got %s\nwant %s", seed, spec, shorts(got), shorts(want))
+				if strings.Join(got, " ") != strings.Join(want, " ") {
+					t.Fatalf("seed %d, %s, %s:\n got %s\nwant %s", seed, mode, spec, shorts(got), shorts(want))
+				}
 			}
 		}
-		r.Close()
+		compare("no commit-graph")
+		cmd := exec.Command("git", "commit-graph", "write", "--stdin-commits")
+		cmd.Dir, cmd.Env = dir, gitEnv()
+		cmd.Stdin = strings.NewReader(all[len(all)/3].String() + "\n" + all[len(all)/2].String() + "\n")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git commit-graph write: %v\n%s", err, out)
+		}
+		compare("partial commit-graph")
+		runGit(t, dir, "commit-graph", "write", "--reachable")
+		compare("full commit-graph")
 	}
 }
 

@@ -40,6 +40,7 @@ type Repo struct {
 
 	cache   cache.Object
 	packs   *packSet
+	gens    *generations // nil when git would walk without generation numbers
 	fs      *dotgit.RepositoryFilesystem
 	main    *filesystem.Storage // used by the calling goroutine, under mu
 	mu      sync.Mutex
@@ -92,6 +93,7 @@ func Open(dir string) (*Repo, error) {
 		r.packs.close()
 		return nil, fmt.Errorf("open repository %s: cannot read HEAD in %s: %v; is the repository damaged? check it with git fsck", dir, gitDir, err)
 	}
+	r.gens = r.openGenerations()
 	n := runtime.NumCPU()
 	r.readers = make(chan *objectReader, n)
 	return r, nil
@@ -217,6 +219,9 @@ func (r *Repo) Close() error {
 		first = err
 	}
 	if err := r.packs.close(); err != nil && first == nil {
+		first = err
+	}
+	if err := r.gens.close(); err != nil && first == nil {
 		first = err
 	}
 	return first

@@ -1,6 +1,7 @@
 package vcs
 
 import (
+	"container/heap"
 	"errors"
 	"fmt"
 	"math"
@@ -109,10 +110,10 @@ func markParentsUninteresting(n *walkNode) {
 	}
 }
 
-// processParents queues a commit's parents (process_parents).
-func (w *revWalk) processParents(n *walkNode, list []*walkNode) ([]*walkNode, error) {
+// processParents queues a commit's parents (process_parents) with add.
+func (w *revWalk) processParents(n *walkNode, add func(*walkNode)) error {
 	if n.flags&flagAdded != 0 {
-		return list, nil
+		return nil
 	}
 	n.flags |= flagAdded
 	if n.flags&flagUninteresting != 0 {
@@ -128,23 +129,23 @@ func (w *revWalk) processParents(n *walkNode, list []*walkNode) ([]*walkNode, er
 				continue
 			}
 			p.flags |= flagSeen
-			list = insertByDate(list, p)
+			add(p)
 		}
-		return list, nil
+		return nil
 	}
 	for _, p := range n.parents {
 		if err := w.parse(p); err != nil {
 			if errors.Is(err, errMissing) {
-				return nil, fmt.Errorf("commit %s: parent %s is missing; the repository is incomplete (fetch it again, or run git fsck)", n.hash.String()[:12], p.hash.String()[:12])
+				return fmt.Errorf("commit %s: parent %s is missing; the repository is incomplete (fetch it again, or run git fsck)", n.hash.String()[:12], p.hash.String()[:12])
 			}
-			return nil, err
+			return err
 		}
 		if p.flags&flagSeen == 0 {
 			p.flags |= flagSeen
-			list = insertByDate(list, p)
+			add(p)
 		}
 	}
-	return list, nil
+	return nil
 }
 
 func everybodyUninteresting(list []*walkNode) bool {
@@ -180,8 +181,7 @@ func (w *revWalk) limitList(list []*walkNode) ([]*walkNode, error) {
 	for len(list) > 0 {
 		n := list[0]
 		list = list[1:]
-		var err error
-		if list, err = w.processParents(n, list); err != nil {
+		if err := w.processParents(n, func(p *walkNode) { list = insertByDate(list, p) }); err != nil {
 			return nil, err
 		}
 		if n.flags&flagUninteresting != 0 {
@@ -196,6 +196,76 @@ func (w *revWalk) limitList(list []*walkNode) ([]*walkNode, error) {
 		newlist = append(newlist, n)
 	}
 	return newlist, nil
+}
+
+// exactSet walks from the start commits by decreasing generation number
+// (then date), as git's incremental topo walk explores with a commit-graph,
+// and returns the commits reachable from the interesting starts and not from
+// the uninteresting ones. Once no uninteresting commit left to walk has a
+// generation as high as an interesting commit found, none can reach it.
+func (w *revWalk) exactSet(start []*walkNode, gens *generations) ([]*walkNode, error) {
+	gen := map[*walkNode]uint64{}
+	genOf := func(n *walkNode) uint64 {
+		g, ok := gen[n]
+		if !ok {
+			g = gens.of(n.hash)
+			gen[n] = g
+		}
+		return g
+	}
+	q := &genQueue{gen: genOf}
+	for _, n := range start {
+		heap.Push(q, n)
+	}
+	var popped []*walkNode
+	minInteresting := uint64(0) // 0: none found yet
+	found := false
+	for q.Len() > 0 {
+		if everybodyUninteresting(q.nodes) && (!found || genOf(q.nodes[0]) < minInteresting) {
+			break
+		}
+		n := heap.Pop(q).(*walkNode)
+		if err := w.processParents(n, func(p *walkNode) { heap.Push(q, p) }); err != nil {
+			return nil, err
+		}
+		if n.flags&flagUninteresting != 0 {
+			markParentsUninteresting(n)
+			continue
+		}
+		popped = append(popped, n)
+		if g := genOf(n); !found || g < minInteresting {
+			minInteresting, found = g, true
+		}
+	}
+	out := popped[:0]
+	for _, n := range popped {
+		if n.flags&flagUninteresting == 0 {
+			out = append(out, n)
+		}
+	}
+	return out, nil
+}
+
+// genQueue is a max-heap by generation, then commit date.
+type genQueue struct {
+	nodes []*walkNode
+	gen   func(*walkNode) uint64
+}
+
+func (q *genQueue) Len() int { return len(q.nodes) }
+func (q *genQueue) Less(i, j int) bool {
+	gi, gj := q.gen(q.nodes[i]), q.gen(q.nodes[j])
+	if gi != gj {
+		return gi > gj
+	}
+	return q.nodes[i].date > q.nodes[j].date
+}
+func (q *genQueue) Swap(i, j int) { q.nodes[i], q.nodes[j] = q.nodes[j], q.nodes[i] }
+func (q *genQueue) Push(x any)    { q.nodes = append(q.nodes, x.(*walkNode)) }
+func (q *genQueue) Pop() any {
+	n := q.nodes[len(q.nodes)-1]
+	q.nodes = q.nodes[:len(q.nodes)-1]
+	return n
 }
 
 // topoSort orders the walked commits children first, as
@@ -274,7 +344,13 @@ func (r *Repo) revList(base, head plumbing.Hash) ([]*walkNode, error) {
 		}
 		return 0
 	})
-	walked, err := w.limitList(start)
+	var walked []*walkNode
+	var err error
+	if r.gens != nil {
+		walked, err = w.exactSet(start, r.gens)
+	} else {
+		walked, err = w.limitList(start)
+	}
 	if err != nil {
 		return nil, err
 	}
