@@ -101,6 +101,10 @@ func Risk(in RiskInput) *Document {
 		"Levels: "+th.Method+".",
 		fmt.Sprintf("History read: %d commits since %s%s. A score is the sum of its factors' points (--format json lists them with their reasons).",
 			in.History.Commits, in.History.Since.Format("2006-01-02"), cappedNote(in.History.Capped)))
+	if in.History.Shallow {
+		doc.Notes = append(doc.Notes, "The repository is a shallow clone: the scores learn from the history it has only. "+
+			"Fetch it whole for better levels: git fetch --unshallow (in CI: fetch-depth: 0).")
+	}
 	if in.Plan != nil {
 		doc.Sections = append(doc.Sections, planSections(in.Plan)...)
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"reflect"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -151,5 +152,14 @@ func TestBacktestGolden(t *testing.T) {
 			t.Fatal(err)
 		}
 		assertGolden(t, c.golden, buf.Bytes())
+	}
+}
+
+func TestRiskNotesAShallowHistory(t *testing.T) {
+	in := riskSample()
+	in.History.Shallow = true
+	notes := strings.Join(Risk(in).Notes, "\n")
+	if !strings.Contains(notes, "git fetch --unshallow") {
+		t.Errorf("notes: %s", notes)
 	}
 }

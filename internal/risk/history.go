@@ -32,6 +32,16 @@ type HistoryInfo struct {
 	Since   time.Time `json:"since"`   // commits dated (committer date) from here to BASE
 	Commits int       `json:"commits"` // commits read, merges included
 	Capped  bool      `json:"capped"`  // MaxCommits cut the window short
+	Shallow bool      `json:"shallow"` // a shallow clone cut the history short
+}
+
+// shallowRepo is implemented by *vcs.Repo: a shallow clone's history stops
+// early, which shortens the past the scores learn from but breaks nothing.
+type shallowRepo interface{ IsShallow() bool }
+
+func isShallow(r HistoryReader) bool {
+	s, ok := r.(shallowRepo)
+	return ok && s.IsShallow()
 }
 
 // ReadHistory reads the commits before BASE (BASE included: it is the last
@@ -62,6 +72,10 @@ func ReadHistory(ctx context.Context, r HistoryReader, base plumbing.Hash, opts 
 		}
 		p, err := r.Commit(c.Parents[0])
 		if err != nil {
+			if isShallow(r) {
+				boundary, info.Shallow = c.Hash, true // the history the clone has starts after c
+				break
+			}
 			return nil, info, fmt.Errorf("risk: walking the history before BASE (commit %s): %w", c.Parents[0], err)
 		}
 		if p.Committer.When.Before(since) {
@@ -72,6 +86,11 @@ func ReadHistory(ctx context.Context, r HistoryReader, base plumbing.Hash, opts 
 	}
 	rg, err := r.ReadRange(ctx, boundary, base, vcs.ReadOptions{Progress: opts.Progress})
 	if err != nil {
+		if isShallow(r) && ctx.Err() == nil {
+			// A side branch reaches past the cut: score without a past rather than not at all.
+			info.Shallow = true
+			return nil, info, nil
+		}
 		return nil, info, fmt.Errorf("risk: reading the history before BASE: %w", err)
 	}
 	kept := make([]*vcs.Commit, 0, len(rg.Commits))

@@ -159,3 +159,29 @@ func TestScoreStory(t *testing.T) {
 		t.Errorf("capped history: %d commits, %+v, %v", len(capped), info, err)
 	}
 }
+
+// TestHistoryOfAShallowClone: a clone cut short gives a shorter past, not an error.
+func TestHistoryOfAShallowClone(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not found; the shallow clone needs it")
+	}
+	s, _ := buildStory(t)
+	clone := t.TempDir()
+	gitOut(t, s.Dir, "tag", "cut", "v1.4.0~5")
+	gitOut(t, clone, "clone", "--quiet", "--no-local", "--shallow-exclude=cut", "--branch", "recette", "file://"+s.Dir, "c")
+	r, err := vcs.Open(clone + "/c")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if !r.IsShallow() {
+		t.Skip("the clone is not shallow")
+	}
+	history, info, err := ReadHistory(context.Background(), r, resolve(t, r, "v1.4.0"), HistoryOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !info.Shallow || len(history) == 0 || len(history) > 5 || len(history) != info.Commits {
+		t.Errorf("shallow history: %d commits, %+v", len(history), info)
+	}
+}
