@@ -260,12 +260,13 @@ func (w *gateWork) input() (gate.Input, error) {
 	if w.graph != nil {
 		in.Edges = w.graph.Edges()
 	}
-	in.Origins = map[plumbing.Hash]gate.Origin{}
+	in.Origins, in.Carried = map[plumbing.Hash]gate.Origin{}, map[plumbing.Hash]plumbing.Hash{}
 	for _, c := range w.sourceCommits() {
 		p, ok := w.present[c.Hash]
 		if !ok {
 			continue
 		}
+		in.Carried[c.Hash] = p.On
 		if _, taken := in.Origins[p.On]; !taken {
 			in.Origins[p.On] = gate.Origin{Source: c.Hash, Via: viaText(p)}
 		}
@@ -376,6 +377,9 @@ func (w *gateWork) assessBranch(in *gate.Input, history []*vcs.Commit, isFix ris
 	taken := map[plumbing.Hash]bool{}
 	for _, o := range in.Origins {
 		taken[o.Source] = true
+	}
+	for src := range in.Carried {
+		taken[src] = true
 	}
 	var kept, dropped []plumbing.Hash
 	tickets := map[plumbing.Hash][]string{}

@@ -71,6 +71,13 @@ func newChecker(in Input) *checker {
 			}
 		}
 	}
+	for src, b := range in.Carried {
+		if _, onIt := c.branch[b]; onIt {
+			if _, seen := c.onBranch[src]; !seen {
+				c.onBranch[src] = b
+			}
+		}
+	}
 	if c.p.AllowRequired {
 		c.findRequired()
 	}

@@ -490,3 +490,12 @@ func TestFollowupsLeftOnTheSourceAreWarnings(t *testing.T) {
 	in.Policy = p
 	assertViolations(t, mustCheck(t, in))
 }
+
+func TestASquashCarriesEveryCommitItHolds(t *testing.T) {
+	var b branch
+	squash := b.pick("5a05001", fixSepa, "recette-fix", "PAY-104") // feature-base and -more squashed into the fix
+	in := input(fullPolicy(), b)
+	assertViolations(t, mustCheck(t, in), "5a05001 dependency_safe error", "5a05001 dependency_safe error")
+	in.Carried = map[plumbing.Hash]plumbing.Hash{featureBase.Hash: squash.Hash, featureMore.Hash: squash.Hash, fixSepa.Hash: squash.Hash}
+	assertViolations(t, mustCheck(t, in))
+}

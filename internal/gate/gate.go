@@ -55,6 +55,10 @@ type Input struct {
 	// Origins maps branch commits to the source commits they were taken
 	// from. A branch commit that is itself in SourceCommits needs no entry.
 	Origins map[plumbing.Hash]Origin
+	// Carried maps every source commit the branch already has to the branch
+	// commit that carries it, when one branch commit carries several (a
+	// squash); nil means what Origins says.
+	Carried map[plumbing.Hash]plumbing.Hash
 	// Risk holds the branch commits' risks, by branch commit; needed when
 	// the policy has max_risk (a commit without an entry is not checked).
 	Risk map[plumbing.Hash]CommitRisk
