@@ -71,7 +71,7 @@ func (r *Repo) ReadRange(ctx context.Context, base, head plumbing.Hash, opts Rea
 			defer wg.Done()
 			rd := r.reader()
 			defer r.release(rd)
-			d := newDiffer(rd)
+			d := r.newDiffer(rd)
 			for {
 				start := int(next.Add(batchSize)) - batchSize
 				if start >= len(nodes) {

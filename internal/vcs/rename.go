@@ -19,9 +19,10 @@ const (
 	// minBasenameScore is the bar for same-basename pairs: halfway between
 	// the rename score and 100% (git's default GIT_BASENAME_FACTOR of 50).
 	minBasenameScore = defaultRenameScore + int(0.5*(maxScore-defaultRenameScore))
-	// renameLimit is git's default diff.renameLimit: beyond limit² candidate
-	// pairs, inexact detection is skipped (exact renames are still found).
-	renameLimit = 1000
+	// defaultRenameLimit is git's default diff.renameLimit: beyond limit²
+	// candidate pairs, inexact detection is skipped (exact renames are
+	// still found). A repository's own diff.renameLimit is honoured.
+	defaultRenameLimit = 1000
 	// candidatesPerDst is NUM_CANDIDATE_PER_DST.
 	candidatesPerDst = 4
 )
@@ -211,7 +212,8 @@ func (st *renameState) inexact() error {
 	if numDst == 0 || len(srcs) == 0 {
 		return nil
 	}
-	if uint64(numDst)*uint64(len(srcs)) > uint64(renameLimit)*uint64(renameLimit) {
+	limit := st.d.renameLimit
+	if limit > 0 && uint64(numDst)*uint64(len(srcs)) > uint64(limit)*uint64(limit) {
 		return nil
 	}
 	mx := make([]candidate, 0, numDst*candidatesPerDst)

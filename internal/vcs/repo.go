@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -38,15 +39,16 @@ type Repo struct {
 	common  string // the directory holding objects and refs (differs from gitDir in linked worktrees)
 	shallow map[plumbing.Hash]bool
 
-	cache   cache.Object
-	packs   *packSet
-	gens    *generations // nil when git would walk without generation numbers
-	fs      *dotgit.RepositoryFilesystem
-	main    *filesystem.Storage // used by the calling goroutine, under mu
-	mu      sync.Mutex
-	readers chan *objectReader // idle per-goroutine readers (go-git storages are not safe for concurrent use)
-	all     []*objectReader
-	closed  bool
+	cache       cache.Object
+	packs       *packSet
+	gens        *generations // nil when git would walk without generation numbers
+	renameLimit int          // diff.renameLimit, as git log reads it from the repository's config
+	fs          *dotgit.RepositoryFilesystem
+	main        *filesystem.Storage // used by the calling goroutine, under mu
+	mu          sync.Mutex
+	readers     chan *objectReader // idle per-goroutine readers (go-git storages are not safe for concurrent use)
+	all         []*objectReader
+	closed      bool
 }
 
 // ErrNotRepository is wrapped by Open's error when no repository is found.
@@ -94,6 +96,7 @@ func Open(dir string) (*Repo, error) {
 		return nil, fmt.Errorf("open repository %s: cannot read HEAD in %s: %v; is the repository damaged? check it with git fsck", dir, gitDir, err)
 	}
 	r.gens = r.openGenerations()
+	r.renameLimit = r.configInt("diff", "renameLimit", defaultRenameLimit)
 	n := runtime.NumCPU()
 	r.readers = make(chan *objectReader, n)
 	return r, nil
@@ -385,6 +388,30 @@ func (r *Repo) MergeBase(a, b plumbing.Hash) (plumbing.Hash, error) {
 		return plumbing.ZeroHash, fmt.Errorf("commits %s and %s have no common ancestor (unrelated histories)", a.String()[:12], b.String()[:12])
 	}
 	return bases[0], nil
+}
+
+// configInt reads an integer from the repository's own config (git's k/m/g
+// suffixes accepted), or returns def.
+func (r *Repo) configInt(section, key string, def int) int {
+	cfg, err := r.main.Config()
+	if err != nil || !cfg.Raw.Section(section).HasOption(key) {
+		return def
+	}
+	v := strings.ToLower(strings.TrimSpace(cfg.Raw.Section(section).Option(key)))
+	mult := 1
+	switch {
+	case strings.HasSuffix(v, "k"):
+		mult, v = 1024, strings.TrimSuffix(v, "k")
+	case strings.HasSuffix(v, "m"):
+		mult, v = 1024*1024, strings.TrimSuffix(v, "m")
+	case strings.HasSuffix(v, "g"):
+		mult, v = 1024*1024*1024, strings.TrimSuffix(v, "g")
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return def
+	}
+	return n * mult
 }
 
 // resolveRef resolves a full reference name to its hash, following symbolic refs.

@@ -20,15 +20,16 @@ type pair struct {
 
 // differ computes the changes between trees for one goroutine.
 type differ struct {
-	rd    *objectReader
+	rd          *objectReader
+	renameLimit int // diff.renameLimit; 0 or less: unlimited
 	blobs map[plumbing.Hash][]byte // contents read during one diff
 	// Trees parsed by this diff and the previous one: a commit's old side is
 	// usually the new side of the commit diffed just before.
 	trees, prevTrees map[plumbing.Hash][]treeEntry
 }
 
-func newDiffer(rd *objectReader) *differ {
-	return &differ{rd: rd, blobs: map[plumbing.Hash][]byte{},
+func (r *Repo) newDiffer(rd *objectReader) *differ {
+	return &differ{rd: rd, renameLimit: r.renameLimit, blobs: map[plumbing.Hash][]byte{},
 		trees: map[plumbing.Hash][]treeEntry{}, prevTrees: map[plumbing.Hash][]treeEntry{}}
 }
 
@@ -54,7 +55,7 @@ func (d *differ) tree(h plumbing.Hash) ([]treeEntry, error) {
 func (r *Repo) DiffTrees(oldTree, newTree plumbing.Hash) ([]FileChange, error) {
 	rd := r.reader()
 	defer r.release(rd)
-	return newDiffer(rd).diff(oldTree, newTree)
+	return r.newDiffer(rd).diff(oldTree, newTree)
 }
 
 func (d *differ) diff(oldTree, newTree plumbing.Hash) ([]FileChange, error) {
