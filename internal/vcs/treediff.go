@@ -21,8 +21,8 @@ type pair struct {
 // differ computes the changes between trees for one goroutine.
 type differ struct {
 	rd          *objectReader
-	renameLimit int // diff.renameLimit; 0 or less: unlimited
-	blobs map[plumbing.Hash][]byte // contents read during one diff
+	renameLimit int                      // diff.renameLimit; 0 or less: unlimited
+	blobs       map[plumbing.Hash][]byte // contents read during one diff
 	// Trees parsed by this diff and the previous one: a commit's old side is
 	// usually the new side of the commit diffed just before.
 	trees, prevTrees map[plumbing.Hash][]treeEntry
