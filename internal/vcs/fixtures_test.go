@@ -198,6 +198,19 @@ func buildEdits(t testing.TB, dir string) *repos.Builder {
 		repos.WriteMode("tools/long.sh", strings.Replace(long, "0123456789", "abcdefghij", 40), filemode.Executable)))
 	// A commit that changes nothing.
 	must(b.Commit(bob, "Nothing changes"))
+	// A NUL past git's first 8000 bytes does not make a file binary; paths
+	// with spaces and non-ASCII names.
+	late := strings.Repeat("text line\n", 900) + "nul\x00here\n"
+	must(b.Commit(bob, "Odd paths and late NUL",
+		repos.Write("late-nul.txt", late),
+		repos.Write("docs/my notes.txt", "one\ntwo\n"),
+		repos.Write("docs/café.md", "crème\n"),
+		repos.Write("crlf2.txt", "a\r\nb\r\nc\r\n")))
+	must(b.Commit(bob, "Edit odd paths",
+		repos.Edit("late-nul.txt", "text line\ntext line\n", "text line\nchanged line\n"),
+		repos.Edit("docs/my notes.txt", "two", "deux"),
+		repos.Rename("docs/café.md", "docs/crème.md"),
+		repos.Edit("crlf2.txt", "b\r\n", "b\n")))
 	// Messages: declared Latin-1, undeclared Latin-1 bytes, a cherry-pick trailer.
 	must(b.CommitWithEncoding(carol, "ISO-8859-1", []byte("Corrig\xe9 le caf\xe9\n\nD\xe9tails accentu\xe9s.\n\nTicket: PAY-99\n"),
 		repos.Write("fr.txt", "bonjour\n")))
