@@ -750,3 +750,32 @@ func TestGateFlags(t *testing.T) {
 		t.Errorf("help:\n%s", buf.String())
 	}
 }
+
+// Without a source, the branch is judged on its own: tickets, classes, and
+// allow_required over the branch's own dependencies.
+func TestGateWithoutSource(t *testing.T) {
+	f := buildGateFixture(t)
+	policy := "gate:\n  require_ticket: true\n  allow: [prod-fix, recette-fix]\n  allow_required: true\n  max_risk: high\n"
+	f.writeConfig(t, strings.Split(gateFixtureConfig, "gate:")[0]+policy)
+	code, got, doc := f.gateJSON(t, "release/all")
+	want := []string{f.short("all-hotfix") + " require_ticket error", f.short("all-card") + " allow error"}
+	if code != 1 || strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("exit %d, violations\n got %q\nwant %q", code, got, want)
+	}
+	if doc["source"] != nil || doc["branch_risk"] != nil {
+		t.Errorf("source %v, branch risk %v", doc["source"], doc["branch_risk"])
+	}
+	code, got, _ = f.gateJSON(t, "release/clean")
+	if code != 0 || len(got) != 0 {
+		t.Errorf("clean: exit %d, %q", code, got)
+	}
+}
+
+func TestGateNeedsARange(t *testing.T) {
+	f := buildGateFixture(t)
+	f.writeConfig(t, strings.Replace(gateFixtureConfig, "range: v1.4.0..recette\n", "", 1))
+	code, _, stderr := f.gate(t, "")
+	if code != 2 || !strings.Contains(stderr, "no range given") {
+		t.Errorf("exit %d: %s", code, stderr)
+	}
+}
