@@ -53,9 +53,11 @@ type ConflictPath struct {
 	BasePath string // the path in the pick's parent (differs after renames)
 	Kind     string // content, add/add, binary, modify/delete, rename/delete, rename/rename, file/directory, ...
 	Message  string // what git says, one line per conflict
-	// Regions are the conflicting hunks; a conflict that is not line based
-	// covers whole files.
-	Regions []ConflictRegion
+	// Regions are the conflicting hunks. A conflict that is not line based
+	// (binary files, modify/delete, renames, file/directory...) is WholeFile,
+	// and its one region spans every line of each side.
+	Regions   []ConflictRegion
+	WholeFile bool
 }
 
 // Conflict is the pick that could not be applied and why.
@@ -319,10 +321,13 @@ func conflictReport(st *objStore, mr *mergeResult, pick, parent plumbing.Hash, i
 	sort.Strings(order)
 	for _, p := range order {
 		cp := byPath[p]
-		if r, ok := mr.regions[p]; ok {
+		if r, ok := mr.regions[p]; ok && len(r) > 0 {
 			cp.Regions = r
-		} else if ci, ok := mr.conflicted[p]; ok {
-			cp.Regions = []ConflictRegion{wholeFileRegion(readOrNil(st, ci.stages[0]), readOrNil(st, ci.stages[1]), readOrNil(st, ci.stages[2]))}
+		} else {
+			cp.WholeFile = true
+			if ci, ok := mr.conflicted[p]; ok {
+				cp.Regions = []ConflictRegion{wholeFileRegion(readOrNil(st, ci.stages[0]), readOrNil(st, ci.stages[1]), readOrNil(st, ci.stages[2]))}
+			}
 		}
 		c.Paths = append(c.Paths, *cp)
 	}

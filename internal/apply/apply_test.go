@@ -263,7 +263,7 @@ func TestModifyDeleteConflictCoversTheWholeFile(t *testing.T) {
 		t.Fatalf("error %v", err)
 	}
 	p := res.Conflict.Paths[0]
-	if p.Kind != "modify/delete" || p.Path != "gone.txt" || len(p.Regions) != 1 || p.Regions[0].Base != (LineRange{1, 3}) {
+	if p.Kind != "modify/delete" || p.Path != "gone.txt" || !p.WholeFile || len(p.Regions) != 1 || p.Regions[0].Base != (LineRange{1, 3}) {
 		t.Fatalf("%+v", p)
 	}
 }

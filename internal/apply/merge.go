@@ -900,7 +900,6 @@ func (m *merger) merge3way(path string, o, a, b plumbing.Hash, pathnames [3]stri
 		isBinary(orig) || isBinary(src1) || isBinary(src2) {
 		// ll_binary_merge: keep ours, report a conflict.
 		m.pathMsg("binary", true, path, nil, "warning: Cannot merge binary files: %s (%s vs. %s)", path, name1, name2)
-		m.regions[path] = append(m.regions[path], wholeFileRegion(orig, src1, src2))
 		return a, false, nil
 	}
 	res, err := m.merge3(orig, src1, src2, fileMergeLabels{Base: base, Ours: name1, Theirs: name2, MarkerSize: 7 + extraMarkerSize})

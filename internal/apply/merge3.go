@@ -24,8 +24,5 @@ func defaultMerge3(base, ours, theirs []byte, l fileMergeLabels) (fileMergeOutpu
 			Theirs: LineRange{Start: c.Theirs.Start, Count: c.Theirs.Count},
 		})
 	}
-	if r.Binary && len(out.Regions) == 0 {
-		out.Regions = []ConflictRegion{wholeFileRegion(base, ours, theirs)}
-	}
 	return out, nil
 }
