@@ -538,14 +538,14 @@ func planLevel(r *PlanRisk) (Level, []string) {
 	}
 	if n := len(r.BuildBreaks); n > 0 {
 		raise(High)
-		reasons = append(reasons, fmt.Sprintf("%d kept %s use a symbol only a dropped commit introduces: the branch may not build (first: %s uses what %s introduced: %s)",
-			n, plural(n, "commit", "commits"), r.BuildBreaks[0].Commit[:7], r.BuildBreaks[0].DependsOn[:7], r.BuildBreaks[0].Evidence))
+		reasons = append(reasons, fmt.Sprintf("%d kept %s a symbol only a dropped commit introduces: the branch may not build (first: %s uses what %s introduced: %s)",
+			n, plural(n, "commit uses", "commits use"), r.BuildBreaks[0].Commit[:7], r.BuildBreaks[0].DependsOn[:7], r.BuildBreaks[0].Evidence))
 	}
 	if n := len(r.DroppedFollowups); n > 0 {
 		raise(High)
 		f := r.DroppedFollowups[0]
-		reasons = append(reasons, fmt.Sprintf("%d kept %s lose a later fix or revert that is dropped (first: %s, %s by %s)",
-			n, plural(n, "commit", "commits"), f.Commit[:7], map[string]string{"fix": "fixed", "revert": "reverted"}[f.Kind], f.Followup[:7]))
+		reasons = append(reasons, fmt.Sprintf("%d kept %s a later fix or revert that is dropped (first: %s, %s by %s)",
+			n, plural(n, "commit loses", "commits lose"), f.Commit[:7], map[string]string{"fix": "fixed", "revert": "reverted"}[f.Kind], f.Followup[:7]))
 	}
 	if n := len(r.UntestedFiles); n > 0 {
 		if n >= UntestedFilesForHigh {
