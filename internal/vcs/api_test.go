@@ -245,3 +245,26 @@ func TestCorruptObjects(t *testing.T) {
 		t.Errorf("missing commit: %v", err)
 	}
 }
+
+// TestBigFileThreshold: files over core.bigFileThreshold are binary to git
+// (numstat "-\t-"), and are not read; unless rename detection had to read
+// them anyway (then git, and ReadRange, diff them as text).
+func TestBigFileThreshold(t *testing.T) {
+	needGit(t)
+	dir := t.TempDir()
+	b, err := repos.New(dir)
+	check(t, err)
+	must := mustFor(t)
+	big := numbered("big", 1, 10)
+	must(b.Commit(alice, "add", repos.Write("big.txt", big), repos.Write("small.txt", "small\n"), repos.Write("move.txt", big)))
+	must(b.Commit(alice, "edit", repos.Edit("big.txt", "big line 3:", "BIG LINE 3:"), repos.Edit("small.txt", "small", "tiny"),
+		repos.Rename("move.txt", "moved.txt"), repos.Edit("moved.txt", "big line 9:", "BIG LINE 9:")))
+	check(t, b.Finish("main"))
+	runGit(t, dir, "config", "core.bigFileThreshold", "100")
+	rg := compareRangeWithGit(t, dir, "", "HEAD")
+	for _, fc := range rg.Commits[1].Changes {
+		if fc.Binary != (fc.Path() == "big.txt") {
+			t.Errorf("%s: binary %v", fc.Path(), fc.Binary)
+		}
+	}
+}

@@ -77,10 +77,7 @@ func (rd *objectReader) read(h plumbing.Hash, want plumbing.ObjectType) ([]byte,
 	}
 	obj, err := rd.storage().EncodedObject(plumbing.AnyObject, h)
 	if err != nil {
-		if errors.Is(err, plumbing.ErrObjectNotFound) {
-			return nil, fmt.Errorf("%s %s: %w; the repository is incomplete (run git fsck, or fetch again)", want, h, errMissing)
-		}
-		return nil, fmt.Errorf("read %s %s: %w", want, h, err)
+		return nil, objectError(want, h, err)
 	}
 	if want != plumbing.AnyObject && obj.Type() != want {
 		return nil, fmt.Errorf("object %s is a %s, not a %s", h, obj.Type(), want)
@@ -95,6 +92,14 @@ func (rd *objectReader) read(h plumbing.Hash, want plumbing.ObjectType) ([]byte,
 		return nil, fmt.Errorf("read %s %s: %w", want, h, err)
 	}
 	return buf, nil
+}
+
+// objectError explains why an object could not be read.
+func objectError(want plumbing.ObjectType, h plumbing.Hash, err error) error {
+	if errors.Is(err, plumbing.ErrObjectNotFound) {
+		return fmt.Errorf("%s %s: %w; the repository is incomplete (run git fsck, or fetch again)", want, h, errMissing)
+	}
+	return fmt.Errorf("read %s %s: %w", want, h, err)
 }
 
 // objectType returns an object's type without caring about its content.
@@ -193,12 +198,12 @@ var emptyTree = plumbing.NewHash("4b825dc642cb6eb9a060e54bf8d69288fbee4904")
 
 // blobSize returns an object's size without necessarily reading its content.
 func (rd *objectReader) blobSize(h plumbing.Hash) (int64, error) {
-	if _, data, err := rd.packs.read(h); err == nil {
-		return int64(len(data)), nil
+	if n, err := rd.packs.size(h); err == nil {
+		return n, nil
 	}
 	n, err := rd.storage().EncodedObjectSize(h)
 	if err != nil {
-		return 0, fmt.Errorf("blob %s: %w", h, err)
+		return 0, objectError(plumbing.BlobObject, h, err)
 	}
 	return n, nil
 }

@@ -144,6 +144,41 @@ func (ps *packSet) read(h plumbing.Hash) (plumbing.ObjectType, []byte, error) {
 	return plumbing.InvalidObject, nil, errNotPacked
 }
 
+// size returns a packed object's size without decoding it: from its header,
+// or for a delta from the start of the delta (its target size).
+func (ps *packSet) size(h plumbing.Hash) (int64, error) {
+	for _, p := range ps.packs {
+		ofs, ok := p.offset(h)
+		if !ok {
+			continue
+		}
+		if e, ok := ps.cache.get(p.id, ofs); ok {
+			return int64(len(e.data)), nil
+		}
+		hd, err := p.header(ofs)
+		if err != nil {
+			return 0, err
+		}
+		if hd.typ != plumbing.OFSDeltaObject && hd.typ != plumbing.REFDeltaObject {
+			return hd.size, nil
+		}
+		head, err := p.inflatePrefix(hd.data, min(hd.size, 20))
+		if err != nil {
+			return 0, err
+		}
+		_, rest, ok := deltaVarint(head)
+		if !ok {
+			return 0, errBadDelta
+		}
+		target, _, ok := deltaVarint(rest)
+		if !ok {
+			return 0, errBadDelta
+		}
+		return int64(target), nil
+	}
+	return 0, errNotPacked
+}
+
 type objHeader struct {
 	typ     plumbing.ObjectType
 	size    int64
@@ -225,6 +260,20 @@ func (p *packFile) inflate(ofs, size int64) ([]byte, error) {
 	_, err := io.ReadFull(fr, out)
 	flatePool.Put(fr)
 	if err != nil {
+		return nil, fmt.Errorf("pack %s: inflate object at offset %d: %v; run git fsck", filepath.Base(p.name), ofs, err)
+	}
+	return out, nil
+}
+
+// inflatePrefix decompresses the first n bytes of the zlib stream at ofs.
+func (p *packFile) inflatePrefix(ofs, n int64) ([]byte, error) {
+	if ofs+2 > int64(len(p.data)) {
+		return nil, fmt.Errorf("pack %s is corrupt at offset %d; run git fsck", filepath.Base(p.name), ofs)
+	}
+	fr := flate.NewReader(bytes.NewReader(p.data[ofs+2:]))
+	defer fr.Close()
+	out := make([]byte, n)
+	if _, err := io.ReadFull(fr, out); err != nil {
 		return nil, fmt.Errorf("pack %s: inflate object at offset %d: %v; run git fsck", filepath.Base(p.name), ofs, err)
 	}
 	return out, nil

@@ -39,16 +39,17 @@ type Repo struct {
 	common  string // the directory holding objects and refs (differs from gitDir in linked worktrees)
 	shallow map[plumbing.Hash]bool
 
-	cache       cache.Object
-	packs       *packSet
-	gens        *generations // nil when git would walk without generation numbers
-	renameLimit int          // diff.renameLimit, as git log reads it from the repository's config
-	fs          *dotgit.RepositoryFilesystem
-	main        *filesystem.Storage // used by the calling goroutine, under mu
-	mu          sync.Mutex
-	readers     chan *objectReader // idle per-goroutine readers (go-git storages are not safe for concurrent use)
-	all         []*objectReader
-	closed      bool
+	cache            cache.Object
+	packs            *packSet
+	gens             *generations // nil when git would walk without generation numbers
+	renameLimit      int          // diff.renameLimit, as git log reads it from the repository's config
+	bigFileThreshold int64        // core.bigFileThreshold: bigger files are binary, unread
+	fs               *dotgit.RepositoryFilesystem
+	main             *filesystem.Storage // used by the calling goroutine, under mu
+	mu               sync.Mutex
+	readers          chan *objectReader // idle per-goroutine readers (go-git storages are not safe for concurrent use)
+	all              []*objectReader
+	closed           bool
 }
 
 // ErrNotRepository is wrapped by Open's error when no repository is found.
@@ -97,6 +98,7 @@ func Open(dir string) (*Repo, error) {
 	}
 	r.gens = r.openGenerations()
 	r.renameLimit = r.configInt("diff", "renameLimit", defaultRenameLimit)
+	r.bigFileThreshold = int64(r.configInt("core", "bigFileThreshold", 512<<20))
 	n := runtime.NumCPU()
 	r.readers = make(chan *objectReader, n)
 	return r, nil

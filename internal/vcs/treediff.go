@@ -21,15 +21,17 @@ type pair struct {
 // differ computes the changes between trees for one goroutine.
 type differ struct {
 	rd          *objectReader
-	renameLimit int                      // diff.renameLimit; 0 or less: unlimited
-	blobs       map[plumbing.Hash][]byte // contents read during one diff
+	renameLimit int // diff.renameLimit; 0 or less: unlimited
+	// bigFileThreshold is core.bigFileThreshold: bigger files are binary.
+	bigFileThreshold int64
+	blobs            map[plumbing.Hash][]byte // contents read during one diff
 	// Trees parsed by this diff and the previous one: a commit's old side is
 	// usually the new side of the commit diffed just before.
 	trees, prevTrees map[plumbing.Hash][]treeEntry
 }
 
 func (r *Repo) newDiffer(rd *objectReader) *differ {
-	return &differ{rd: rd, renameLimit: r.renameLimit, blobs: map[plumbing.Hash][]byte{},
+	return &differ{rd: rd, renameLimit: r.renameLimit, bigFileThreshold: r.bigFileThreshold, blobs: map[plumbing.Hash][]byte{},
 		trees: map[plumbing.Hash][]treeEntry{}, prevTrees: map[plumbing.Hash][]treeEntry{}}
 }
 
@@ -221,6 +223,26 @@ func (d *differ) fileChange(p *pair) (FileChange, error) {
 		fc.Status, fc.NewPath = Deleted, ""
 	default:
 		fc.Status = Modified
+	}
+	// As git: a file over core.bigFileThreshold is binary, unread.
+	for _, side := range []struct {
+		mode uint32
+		h    plumbing.Hash
+	}{{p.oldMode, p.oldHash}, {p.newMode, p.newHash}} {
+		if side.mode == 0 || side.mode&gitKindMask == gitKindGitlink {
+			continue
+		}
+		if _, cached := d.blobs[side.h]; cached {
+			continue
+		}
+		n, err := d.rd.blobSize(side.h)
+		if err != nil {
+			return fc, fmt.Errorf("%s: %w", fc.Path(), err)
+		}
+		if n > d.bigFileThreshold {
+			fc.Binary = true
+			return fc, nil
+		}
 	}
 	a, err := d.content(p.oldMode, p.oldHash)
 	if err != nil {
