@@ -243,19 +243,22 @@ func (p *packFile) header(ofs int64) (objHeader, error) {
 
 var flatePool sync.Pool
 
+func getFlate(src *bytes.Reader) io.ReadCloser {
+	if v := flatePool.Get(); v != nil {
+		fr := v.(io.ReadCloser)
+		fr.(flate.Resetter).Reset(src, nil)
+		return fr
+	}
+	return flate.NewReader(src)
+}
+
 // inflate decompresses exactly size bytes of the zlib stream at ofs.
 func (p *packFile) inflate(ofs, size int64) ([]byte, error) {
 	if ofs+2 > int64(len(p.data)) || size < 0 || size > int64(len(p.data))*1032 {
 		return nil, fmt.Errorf("pack %s is corrupt at offset %d; run git fsck", filepath.Base(p.name), ofs)
 	}
-	src := bytes.NewReader(p.data[ofs+2:]) // skip the zlib header; the pack's own checksums cover the data
-	var fr io.ReadCloser
-	if v := flatePool.Get(); v != nil {
-		fr = v.(io.ReadCloser)
-		fr.(flate.Resetter).Reset(src, nil)
-	} else {
-		fr = flate.NewReader(src)
-	}
+	// Skip the 2-byte zlib header: the raw deflate stream follows.
+	fr := getFlate(bytes.NewReader(p.data[ofs+2:]))
 	out := make([]byte, size)
 	_, err := io.ReadFull(fr, out)
 	flatePool.Put(fr)
@@ -270,10 +273,11 @@ func (p *packFile) inflatePrefix(ofs, n int64) ([]byte, error) {
 	if ofs+2 > int64(len(p.data)) {
 		return nil, fmt.Errorf("pack %s is corrupt at offset %d; run git fsck", filepath.Base(p.name), ofs)
 	}
-	fr := flate.NewReader(bytes.NewReader(p.data[ofs+2:]))
-	defer fr.Close()
+	fr := getFlate(bytes.NewReader(p.data[ofs+2:]))
 	out := make([]byte, n)
-	if _, err := io.ReadFull(fr, out); err != nil {
+	_, err := io.ReadFull(fr, out)
+	flatePool.Put(fr)
+	if err != nil {
 		return nil, fmt.Errorf("pack %s: inflate object at offset %d: %v; run git fsck", filepath.Base(p.name), ofs, err)
 	}
 	return out, nil
