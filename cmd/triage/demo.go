@@ -18,6 +18,7 @@ type demoOptions struct {
 // each later stage adds its own step. "--repo DIR" is appended to each.
 var demoSteps = [][]string{
 	{"classify"},
+	{"apply", "--branch", "release/pruned", "--reproducible", "--committer", "Triage Demo <demo@triage.invalid>"},
 }
 
 func newDemoCmd(streams ioStreams, runF func(*cobra.Command, *demoOptions) error) *cobra.Command {

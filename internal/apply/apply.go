@@ -82,6 +82,9 @@ type Result struct {
 	// Replaced is its previous value when --force replaced it.
 	RefWritten bool
 	Replaced   plumbing.Hash
+	// Existing is the branch's value when it already existed (a dry run
+	// does not refuse it: the real run will need Force).
+	Existing plumbing.Hash
 }
 
 // ConflictError is returned, with the Result, when a pick conflicts.
@@ -110,8 +113,11 @@ func Apply(ctx context.Context, repo storage.Storer, onto plumbing.Hash, picks [
 	var refName plumbing.ReferenceName
 	var before *plumbing.Reference
 	if opts.Branch != "" {
-		if refName, before, err = checkBranch(repo, opts.Branch, opts.Force); err != nil {
+		if refName, before, err = checkBranch(repo, opts.Branch, opts.Force || opts.DryRun); err != nil {
 			return nil, err
+		}
+		if before != nil {
+			res.Existing = before.Hash()
 		}
 	}
 	committer := opts.Committer

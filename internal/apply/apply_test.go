@@ -428,3 +428,17 @@ func TestTailWriterKeepsLastLines(t *testing.T) {
 		t.Fatalf("%q", got)
 	}
 }
+
+func TestDryRunDoesNotRefuseAnExistingBranch(t *testing.T) {
+	f := newFixture(t)
+	old, _ := f.branch(t, "feature")
+	opts := testOptions()
+	opts.Branch, opts.DryRun = "feature", true
+	res, err := Apply(context.Background(), f.repo.Storer, f.main, []plumbing.Hash{f.pickClean}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := f.branch(t, "feature"); got != old || res.RefWritten || res.Existing != old {
+		t.Fatalf("branch %s, written %v, existing %s", got, res.RefWritten, res.Existing)
+	}
+}

@@ -1,0 +1,225 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/spf13/cobra"
+
+	"github.com/triage-dev/triage/internal/apply"
+	"github.com/triage-dev/triage/internal/deps"
+	"github.com/triage-dev/triage/internal/plan"
+	"github.com/triage-dev/triage/internal/report"
+	"github.com/triage-dev/triage/internal/vcs"
+)
+
+func init() {
+	extraCommands = append(extraCommands, func(s ioStreams) *cobra.Command { return newApplyCmd(s, nil) })
+}
+
+type applyOptions struct {
+	repoOptions
+	outputOptions
+	Range        []string
+	Keep, Drop   []string
+	Strategy     string
+	Onto         string
+	With         []string
+	Branch       string
+	DryRun       bool
+	Force        bool
+	Reproducible bool
+	Verify       string
+	Committer    string
+}
+
+func newApplyCmd(streams ioStreams, runF func(*cobra.Command, *applyOptions) error) *cobra.Command {
+	opts := &applyOptions{}
+	cmd := &cobra.Command{
+		Use:   "apply [RANGE]",
+		Short: "Build the pruned branch: cherry-pick the plan's picks in memory, as git would",
+		Long: `Plans RANGE as 'triage plan' does (--keep, --drop, --strategy, --onto, --with, or the
+plan section of .triage.yaml), then replays the picks onto --onto as new commits, in memory,
+exactly as 'git cherry-pick -x' would: same trees, same messages with their
+"(cherry picked from commit ...)" line, the original authors and dates. The committer is you
+(git config user.name and user.email, or TRIAGE_COMMITTER='Name <email>', or --committer).
+
+Your working tree, index and HEAD are never touched. The branch is written only at the end,
+atomically, and only if every pick applied; an existing branch is replaced only with --force.
+A pick the branch already has is left out and reported.
+
+When a pick conflicts, nothing is written and the command exits 1, naming the pick, the
+conflicting paths and line ranges, and the dropped (or not yet picked) commits that last
+wrote those lines: keep them too, or drop the pick.
+
+--verify CMD checks the new branch out into a temporary directory, runs CMD there with sh,
+reports its exit status and the end of its output (exit 1 when it fails), and removes the
+directory.`,
+		Example: `  triage apply v1.4.0..recette --keep class:prod-fix --keep class:recette-fix --branch release/pruned
+  triage apply --branch release/pruned --dry-run --format json
+  triage apply --branch release/pruned --force --verify 'mvn -q package'
+  triage apply --onto release/1.5 --branch release/1.5-next --reproducible`,
+		Args: rangeArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Range = args
+			if err := opts.outputOptions.validate(); err != nil {
+				return err
+			}
+			if opts.Branch == "" && !opts.DryRun {
+				return &usageError{errors.New("--branch NAME is required: the branch to create (e.g. --branch release/pruned), or pass --dry-run to only try")}
+			}
+			if opts.Committer != "" {
+				if _, err := apply.ParseIdentity(opts.Committer); err != nil {
+					return &usageError{fmt.Errorf("--committer: %w", err)}
+				}
+			}
+			if runF != nil {
+				return runF(cmd, opts)
+			}
+			return runApply(cmd, opts, streams)
+		},
+	}
+	addRepoFlags(cmd, &opts.repoOptions)
+	addOutputFlags(cmd, &opts.outputOptions)
+	f := cmd.Flags()
+	f.StringArrayVar(&opts.Keep, "keep", nil, "keep the commits a `SELECTOR` names (class:NAME, ticket:ID, commit:SHA, rev:N, path:GLOB, author:TEXT); repeatable")
+	f.StringArrayVar(&opts.Drop, "drop", nil, "drop the commits a `SELECTOR` names; repeatable")
+	f.StringVar(&opts.Strategy, "strategy", "pull", "how the plan closes the selection: pull, prune or exact")
+	f.StringVar(&opts.Onto, "onto", "", "the `REF` the new branch starts from (default: BASE)")
+	f.StringSliceVar(&opts.With, "with", nil, "soft dependency kinds the plan follows too: rename, symbol")
+	f.StringVar(&opts.Branch, "branch", "", "the branch to create (`NAME`, under refs/heads/)")
+	f.BoolVar(&opts.DryRun, "dry-run", false, "replay the picks and report, but write no branch (the objects stay until git gc)")
+	f.BoolVar(&opts.Force, "force", false, "replace --branch if it exists")
+	f.BoolVar(&opts.Reproducible, "reproducible", false, "commit with the author dates as committer dates, so the same plan gives the same SHAs")
+	f.StringVar(&opts.Verify, "verify", "", "after a successful apply, run `CMD` (with sh) in a temporary checkout of the new branch")
+	f.StringVar(&opts.Committer, "committer", "", "commit as `'Name <email>'` (default: $TRIAGE_COMMITTER, else git config user.name and user.email)")
+	return cmd
+}
+
+// applySelection is the selection from the command line, else the config's
+// plan defaults.
+func (opts *applyOptions) selection(cmd *cobra.Command, s *session) (plan.Options, []string, string) {
+	o := plan.Options{Keep: opts.Keep, Drop: opts.Drop, Strategy: plan.Strategy(opts.Strategy)}
+	with, onto := opts.With, opts.Onto
+	if c := s.cfg; c != nil && c.Plan != nil {
+		if len(o.Keep)+len(o.Drop) == 0 {
+			o.Keep, o.Drop = c.Plan.Keep, c.Plan.Drop
+		}
+		if !cmd.Flags().Changed("strategy") && c.Plan.Strategy != "" {
+			o.Strategy = plan.Strategy(c.Plan.Strategy)
+		}
+		if !cmd.Flags().Changed("onto") && c.Plan.Onto != "" {
+			onto = c.Plan.Onto
+		}
+		if !cmd.Flags().Changed("with") && len(c.Plan.With) > 0 {
+			with = c.Plan.With
+		}
+	}
+	return o, with, onto
+}
+
+func runApply(cmd *cobra.Command, opts *applyOptions, streams ioStreams) error {
+	ctx := cmd.Context()
+	s, err := loadSession(ctx, &opts.repoOptions, opts.Range, streams)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	sel, with, ontoName := opts.selection(cmd, s)
+	if len(sel.Keep)+len(sel.Drop) == 0 {
+		return &usageError{errors.New("nothing selected: pass --keep (e.g. --keep class:recette-fix) or --drop, or set plan.keep in .triage.yaml")}
+	}
+	if sel.With, err = deps.ParseKinds(with); err != nil {
+		return &usageError{fmt.Errorf("--with: %w", err)}
+	}
+	if sel.Strategy, err = plan.ParseStrategy(string(sel.Strategy)); err != nil {
+		return &usageError{fmt.Errorf("--strategy: %w", err)}
+	}
+	onto, ontoLabel := s.rng.Base, baseName(opts.Range, s)
+	if ontoName != "" {
+		ontoLabel = ontoName
+		if onto, err = s.repo.Resolve(ontoName); err != nil {
+			return fmt.Errorf("--onto: %w", err)
+		}
+		sel.Onto = ontoName
+	}
+	var committer *apply.Identity
+	if opts.Committer != "" {
+		id, _ := apply.ParseIdentity(opts.Committer)
+		committer = &id
+	}
+	graph, err := deps.Build(ctx, s.repo, s.rng, deps.Options{})
+	if err != nil {
+		return err
+	}
+	present, err := plan.FindPresent(ctx, s.repo, s.rng, onto)
+	if err != nil {
+		return err
+	}
+	p, err := plan.Build(plan.Input{Graph: graph, Results: s.results, Present: present}, sel)
+	if err != nil {
+		return &usageError{err}
+	}
+	bar := newProgress(streams.Err, opts.NoProgress, "applying")
+	res, err := apply.Apply(ctx, s.repo.Storer(), onto, p.Picks, apply.Options{Branch: opts.Branch, Force: opts.Force,
+		DryRun: opts.DryRun, Reproducible: opts.Reproducible, Committer: committer, Progress: bar.Update})
+	bar.Done()
+	in := report.ApplyInput{OntoName: ontoLabel, Picks: p.Picks, Result: res,
+		Commits: map[plumbing.Hash]*vcs.Commit{}, Tickets: map[plumbing.Hash][]string{}}
+	for _, r := range s.results {
+		in.Commits[r.Commit.Hash] = r.Commit
+		in.Tickets[r.Commit.Hash] = r.Tickets
+	}
+	var conflict *apply.ConflictError
+	switch {
+	case errors.As(err, &conflict):
+		b := apply.FindBlockers(graph, res.Conflict, onBranch(p, res))
+		in.Blockers = &b
+		if err := opts.write(streams.Out, report.Apply(in)); err != nil {
+			return err
+		}
+		return &findingsError{conflict.Error() + "; nothing was written (the report names the commits in the way)"}
+	case err != nil:
+		return err
+	}
+	if opts.Verify != "" {
+		if in.Verify, err = apply.Verify(ctx, s.repo.Storer(), res.Tree, opts.Verify); err != nil {
+			return err
+		}
+	}
+	if err := opts.write(streams.Out, report.Apply(in)); err != nil {
+		return err
+	}
+	if in.Verify != nil && in.Verify.ExitCode != 0 {
+		return &findingsError{fmt.Sprintf("--verify: %q exited %d on the new branch", opts.Verify, in.Verify.ExitCode)}
+	}
+	return nil
+}
+
+// baseName is BASE as the range names it (v1.4.0 in v1.4.0..recette).
+func baseName(rangeArgs []string, s *session) string {
+	spec, err := rangeSpec(rangeArgs, s.cfg)
+	if i := strings.Index(spec, ".."); err == nil && i > 0 {
+		return spec[:i]
+	}
+	return ""
+}
+
+// onBranch tells which commits the branch had when the conflict stopped
+// it: the picks before the conflicting one, and those already on --onto.
+func onBranch(p *plan.Plan, res *apply.Result) func(plumbing.Hash) bool {
+	have := map[plumbing.Hash]bool{}
+	for i, h := range p.Picks {
+		if i < res.Conflict.Index {
+			have[h] = true
+		}
+	}
+	for _, c := range p.Commits {
+		if c.Decision == plan.Present {
+			have[c.Result.Commit.Hash] = true
+		}
+	}
+	return func(h plumbing.Hash) bool { return have[h] }
+}
