@@ -6,9 +6,9 @@
 #
 # usage: scripts/bench-vs-git.sh [REPO [RANGE]] [-n RUNS]
 #   REPO   a repository (default: the generated benchmark history of 5,000
-#          commits, built once and cached under $TMPDIR by the Go benchmark)
-#   RANGE  BASE..HEAD (default: bench-base..HEAD for the generated history;
-#          for another REPO, the range is required)
+#          commits, repos.GenerateCached, built once and cached under $TMPDIR)
+#   RANGE  BASE..HEAD (default: base..main for the generated history; for
+#          another REPO, the range is required)
 #   -n     runs of each side, the best is kept (default 5)
 set -euo pipefail
 
@@ -37,10 +37,10 @@ echo "building the benchmark binary..." >&2
 
 if [ -z "$repo" ]; then
 	echo "preparing the generated history (cached after the first run)..." >&2
-	"$work/vcs.test" -test.run '^$' -test.bench '^BenchmarkReadRange$' -test.benchtime 1x >/dev/null
-	repo="$(ls -d "${TMPDIR:-/tmp}"/triage-bench-c5000-f800-s1-v1 2>/dev/null | head -1)"
-	range="bench-base..main"
-	[ -d "$repo" ] || { echo "bench-vs-git: the generated repository is missing" >&2; exit 1; }
+	out="$(TRIAGE_BENCH_PRINT=1 "$work/vcs.test" -test.run '^TestPrintBenchRepo$')"
+	repo="$(echo "$out" | sed -n 's/^BENCH_REPO=//p')"
+	range="$(echo "$out" | sed -n 's/^BENCH_RANGE=//p')"
+	[ -d "$repo" ] || { echo "bench-vs-git: could not generate the benchmark repository:" >&2; echo "$out" >&2; exit 1; }
 fi
 repo="$(cd "$repo" && pwd)"
 

@@ -1,22 +1,17 @@
 package vcs
 
-// BenchmarkReadRange reads a generated history of 5,000+ commits (or the
-// repository and range named by TRIAGE_BENCH_REPO and TRIAGE_BENCH_RANGE),
-// from opening the repository to the last hunk, as scripts/bench-vs-git.sh
-// times it against `git log -p -U0 --no-renames` on the same range.
-//
-// The generated repository is cached under os.TempDir(), keyed by its
-// parameters, so repeated runs do not rebuild it; it is packed with
-// `git repack -adf` (git's default delta depth and window) when git is
-// installed, as a clone or a gc'ed repository would be.
+// BenchmarkReadRange reads a generated history of 5,000 commits
+// (repos.GenerateCached: one delta-compressed pack, cached under
+// os.TempDir() keyed by its options), or the repository and range named by
+// TRIAGE_BENCH_REPO and TRIAGE_BENCH_RANGE, from opening the repository to
+// the last hunk, as scripts/bench-vs-git.sh times it against
+// `git log -p -U0 --no-renames` on the same range. TRIAGE_BENCH_WORKERS sets
+// ReadOptions.Workers (default: one per CPU).
 
 import (
 	"context"
 	"fmt"
-	"math/rand"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -24,210 +19,36 @@ import (
 	"github.com/triage-dev/triage/testdata/repos"
 )
 
-// benchParams describe the generated history.
-type benchParams struct {
-	Commits int // commits after the initial import (merges included)
-	Files   int // files of the initial import
-	Seed    int64
-}
+// benchOptions shape the generated history: 5,000 commits over 800 files,
+// a feature branch merged back about every 30 commits.
+var benchOptions = repos.GenOptions{Seed: 1, Commits: 5000, Files: 800, MergeEvery: 30}
 
-var defaultBench = benchParams{Commits: 5000, Files: 800, Seed: 1}
-
-func (p benchParams) dir() string {
-	return filepath.Join(os.TempDir(), fmt.Sprintf("triage-bench-c%d-f%d-s%d-v1", p.Commits, p.Files, p.Seed))
-}
-
-// benchRepo returns the repository and range to benchmark.
+// benchRepo returns the repository and range to benchmark: TRIAGE_BENCH_REPO
+// and TRIAGE_BENCH_RANGE when set, else the generated history (cached).
 func benchRepo(tb testing.TB) (dir, rng string) {
 	tb.Helper()
 	if d := os.Getenv("TRIAGE_BENCH_REPO"); d != "" {
 		rng = os.Getenv("TRIAGE_BENCH_RANGE")
 		if rng == "" {
-			rng = "bench-base..HEAD"
+			tb.Fatal("TRIAGE_BENCH_RANGE must name the range to read in TRIAGE_BENCH_REPO, e.g. v1.4.0..main")
 		}
 		return d, rng
 	}
-	p := defaultBench
-	dir = p.dir()
-	if _, err := os.Stat(filepath.Join(dir, "ready")); err == nil {
-		return dir, "bench-base..main"
-	}
-	tmp := dir + fmt.Sprintf(".tmp%d", os.Getpid())
-	os.RemoveAll(tmp)
-	if err := generateHistory(tmp, p); err != nil {
-		tb.Fatal(err)
-	}
-	if _, err := exec.LookPath("git"); err == nil {
-		cmd := exec.Command("git", "repack", "-a", "-d", "-f", "-q", "--depth=50", "--window=10")
-		cmd.Dir, cmd.Env = tmp, gitEnv()
-		if out, err := cmd.CombinedOutput(); err != nil {
-			tb.Fatalf("git repack: %v\n%s", err, out)
-		}
-		cmd = exec.Command("git", "prune-packed")
-		cmd.Dir, cmd.Env = tmp, gitEnv()
-		if out, err := cmd.CombinedOutput(); err != nil {
-			tb.Fatalf("git prune-packed: %v\n%s", err, out)
-		}
-	}
-	if err := os.WriteFile(filepath.Join(tmp, "ready"), nil, 0o644); err != nil {
-		tb.Fatal(err)
-	}
-	os.RemoveAll(dir)
-	if err := os.Rename(tmp, dir); err != nil {
-		tb.Fatal(err)
-	}
-	return dir, "bench-base..main"
-}
-
-// genFile is one file of the generated tree, as lines.
-type genFile struct {
-	lines []string
-}
-
-func (f *genFile) content() string { return strings.Join(f.lines, "") }
-
-// generateHistory writes a repository shaped like a busy application: source
-// files of a few hundred lines (some of thousands), commits editing one to
-// four files in one to three places, a few additions, deletions and
-// renames, and feature branches merged back every few dozen commits.
-func generateHistory(dir string, p benchParams) error {
-	rng := rand.New(rand.NewSource(p.Seed))
-	b, err := repos.New(dir)
+	g, err := repos.GenerateCached(benchOptions)
 	if err != nil {
-		return err
+		tb.Fatal(err)
 	}
-	people := []repos.Person{alice, bob, carol, {Name: "Dan Roux", Email: "dan@example.com"}, {Name: "Eve Blanc", Email: "eve@example.com"}}
-	word := func() string {
-		words := []string{"amount", "invoice", "customer", "total", "rate", "index", "config", "payment", "order", "item", "value", "result", "err", "ctx", "request"}
-		return words[rng.Intn(len(words))]
+	return g.Dir, g.BaseRef + ".." + g.HeadRef
+}
+
+// TestPrintBenchRepo prints the benchmark's repository and range, for
+// scripts/bench-vs-git.sh (which sets TRIAGE_BENCH_PRINT).
+func TestPrintBenchRepo(t *testing.T) {
+	if os.Getenv("TRIAGE_BENCH_PRINT") == "" {
+		t.Skip("set TRIAGE_BENCH_PRINT=1 to generate (or find) the benchmark repository and print it")
 	}
-	line := func() string {
-		switch rng.Intn(6) {
-		case 0:
-			return "\n"
-		case 1:
-			return fmt.Sprintf("\tif %s > %d {\n", word(), rng.Intn(1000))
-		case 2:
-			return "\t}\n"
-		case 3:
-			return fmt.Sprintf("\t%s := compute%s(%s, %d)\n", word(), strings.Title(word()), word(), rng.Intn(100))
-		case 4:
-			return fmt.Sprintf("// %s handles the %s of the %s.\n", word(), word(), word())
-		}
-		return fmt.Sprintf("\treturn %s.%s(%s)\n", word(), strings.Title(word()), word())
-	}
-	size := func() int {
-		n := 40 + int(rng.ExpFloat64()*250)
-		if rng.Intn(50) == 0 {
-			n += 2000
-		}
-		return n
-	}
-	files := map[string]*genFile{}
-	var paths []string
-	newFile := func(path string) repos.Change {
-		f := &genFile{}
-		for i := size(); i > 0; i-- {
-			f.lines = append(f.lines, line())
-		}
-		files[path] = f
-		paths = append(paths, path)
-		return repos.Write(path, f.content())
-	}
-	dirs := p.Files / 20
-	var initial []repos.Change
-	for i := 0; i < p.Files; i++ {
-		initial = append(initial, newFile(fmt.Sprintf("src/pkg%02d/file%03d.go", rng.Intn(dirs), i)))
-	}
-	if _, err := b.Commit(people[0], "Initial import", initial...); err != nil {
-		return err
-	}
-	if err := b.Tag("bench-base"); err != nil {
-		return err
-	}
-	edit := func(path string) repos.Change {
-		f := files[path]
-		for h := 1 + rng.Intn(3); h > 0; h-- {
-			at := rng.Intn(len(f.lines) + 1)
-			del := min(rng.Intn(4), len(f.lines)-at)
-			var ins []string
-			for k := rng.Intn(6); k > 0; k-- {
-				ins = append(ins, line())
-			}
-			f.lines = append(f.lines[:at], append(ins, f.lines[at+del:]...)...)
-		}
-		return repos.Write(path, f.content())
-	}
-	removePath := func(path string) {
-		delete(files, path)
-		for i, q := range paths {
-			if q == path {
-				paths = append(paths[:i], paths[i+1:]...)
-				break
-			}
-		}
-	}
-	commit := func(n int) error {
-		var changes []repos.Change
-		touched := map[string]bool{}
-		for k := 1 + rng.Intn(4); k > 0; k-- {
-			path := paths[rng.Intn(len(paths))]
-			if touched[path] {
-				continue
-			}
-			touched[path] = true
-			changes = append(changes, edit(path))
-		}
-		switch r := rng.Intn(100); {
-		case r < 3:
-			changes = append(changes, newFile(fmt.Sprintf("src/pkg%02d/new%05d.go", rng.Intn(dirs), n)))
-		case r < 4:
-			path := paths[rng.Intn(len(paths))]
-			if !touched[path] {
-				removePath(path)
-				changes = append(changes, repos.Delete(path))
-			}
-		case r < 5:
-			path := paths[rng.Intn(len(paths))]
-			if !touched[path] {
-				to := fmt.Sprintf("src/pkg%02d/moved%05d.go", rng.Intn(dirs), n)
-				files[to] = files[path]
-				removePath(path)
-				paths = append(paths, to)
-				changes = append(changes, repos.Rename(path, to), edit(to))
-			}
-		}
-		_, err := b.Commit(people[rng.Intn(len(people))], fmt.Sprintf("PAY-%d: change %d\n\nDetails of change %d.\n", 100+rng.Intn(900), n, n), changes...)
-		return err
-	}
-	for n := 0; n < p.Commits; {
-		if rng.Intn(30) == 0 && n+10 < p.Commits {
-			// A feature branch of a few commits, merged back.
-			name := fmt.Sprintf("feature/%d", n)
-			if err := b.Checkout(name, "main"); err != nil {
-				return err
-			}
-			for k := 2 + rng.Intn(6); k > 0; k-- {
-				if err := commit(n); err != nil {
-					return err
-				}
-				n++
-			}
-			if err := b.Checkout("main", ""); err != nil {
-				return err
-			}
-			if _, err := b.Merge(people[0], "Merge branch '"+name+"'", name); err != nil {
-				return err
-			}
-			n++
-			continue
-		}
-		if err := commit(n); err != nil {
-			return err
-		}
-		n++
-	}
-	return b.Finish("main")
+	dir, rng := benchRepo(t)
+	fmt.Printf("BENCH_REPO=%s\nBENCH_RANGE=%s\n", dir, rng)
 }
 
 func BenchmarkReadRange(b *testing.B) {
@@ -285,6 +106,12 @@ func TestLargeHistoryMatchesGit(t *testing.T) {
 	}
 	patch := runGit(t, dir, "-c", "core.quotePath=false", "log", "--topo-order", "--reverse", "-p", "-U0", "-M", "--no-color", "--format=%x01%H", spec)
 	patches := strings.Split(patch, "\x01")[1:]
+	selfDisagree := 0
+	defer func() {
+		if selfDisagree > 0 {
+			t.Logf("%d file changes where git's numstat disagrees with its own -U0 hunks (trim_common_tail)", selfDisagree)
+		}
+	}()
 	for i, chunk := range chunks {
 		c := rg.Commits[i]
 		hash, body, _ := strings.Cut(chunk, "\x00")
@@ -301,7 +128,21 @@ func TestLargeHistoryMatchesGit(t *testing.T) {
 		}
 		hunks := parsePatchHunks(t, patches[i])
 		for k, w := range want {
+			if w.added >= 0 && gitSelfDisagrees(w, hunks[w.path()]) {
+				// git's numstat (context 3) and its -U0 patch (tail
+				// trimmed) disagree: Added/Deleted follow the -U0 hunks.
+				selfDisagree++
+				w.added, w.deleted = sumHunks(hunks[w.path()])
+			}
 			g := c.Changes[k]
+			if w.added < 0 { // binary for git
+				if !g.Binary || g.Added != 0 || g.Deleted != 0 || g.Hunks != nil {
+					t.Errorf("%s %s: git says binary, got binary=%v +%d -%d", c.Short(), g.Path(), g.Binary, g.Added, g.Deleted)
+				}
+				w.added, w.deleted = 0, 0
+			} else if g.Binary {
+				t.Errorf("%s %s: binary, git says text", c.Short(), g.Path())
+			}
 			if byte(g.Status) != w.status || g.OldPath != w.oldPath || g.NewPath != w.newPath || g.Added != w.added || g.Deleted != w.deleted ||
 				(w.status == 'R' && g.Similarity != w.score) {
 				t.Errorf("%s: got %c%d %s>%s +%d -%d, git has %c%d %s>%s +%d -%d", c.Short(), g.Status, g.Similarity, g.OldPath, g.NewPath, g.Added, g.Deleted,
