@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/storage/filesystem"
 )
 
 // Resolve turns a revision as people type it into a commit: a branch, a
@@ -74,7 +75,22 @@ func (r *Repo) resolveName(name string) (plumbing.Hash, error) {
 			return plumbing.ZeroHash, r.ambiguous(name, matches)
 		}
 	}
+	if name == "HEAD" {
+		return plumbing.ZeroHash, r.unbornHead()
+	}
 	return plumbing.ZeroHash, r.unknownRevision(name)
+}
+
+// unbornHead explains a HEAD that names a branch with no commit yet.
+func (r *Repo) unbornHead() error {
+	target := "a missing reference"
+	_ = r.withMain(func(s *filesystem.Storage) error {
+		if ref, err := s.Reference(plumbing.HEAD); err == nil && ref.Type() == plumbing.SymbolicReference {
+			target = "branch '" + ref.Target().Short() + "', which has no commit yet"
+		}
+		return nil
+	})
+	return fmt.Errorf("HEAD points to %s; commit something first, or name a revision that exists", target)
 }
 
 // isPseudoRef tells whether name is one of git's all-caps refs (FETCH_HEAD, ORIG_HEAD…).

@@ -162,6 +162,23 @@ func TestResolveErrors(t *testing.T) {
 	}
 }
 
+func TestResolveUnbornHead(t *testing.T) {
+	dir := t.TempDir()
+	_, err := repos.New(dir)
+	check(t, err)
+	r, err := Open(dir)
+	check(t, err)
+	defer r.Close()
+	_, err = r.Resolve("HEAD")
+	if want := "HEAD points to branch 'main', which has no commit yet; commit something first, or name a revision that exists"; err == nil || err.Error() != want {
+		t.Errorf("Resolve(HEAD) in an empty repository: %v", err)
+	}
+	_, _, err = r.ParseRange("main..")
+	if want := "unknown revision 'main': no branch, tag or commit has that name (the repository has no branches or tags)"; err == nil || err.Error() != want {
+		t.Errorf("ParseRange in an empty repository: %v", err)
+	}
+}
+
 func TestResolveAmbiguousShortSHA(t *testing.T) {
 	dir := t.TempDir()
 	b, err := repos.New(dir)
