@@ -1,3 +1,3 @@
-// Package vcs reads a commit range from a git repository (commits, file
-// changes, hunks) and writes the objects and refs that apply needs, all with go-git.
+// Package vcs reads a commit range as git shows it (rev-list --topo-order, diff -M, numstat, -U0 hunks), fast,
+// without the git binary: go-git for refs, loose objects and indexes, packs mapped and decoded here.
 package vcs
