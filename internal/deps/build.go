@@ -60,16 +60,26 @@ func Build(ctx context.Context, src Source, rng *vcs.Range, opts Options) (*Grap
 		ctx: ctx, src: src, opts: opts, g: newGraph(rng.Base, rng.Head, rng.Commits),
 		edges: map[edgeKey]*Edge{},
 	}
-	merges := b.prefetchMerges()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel() // stops background work on an early return
+	b.ctx = ctx
 	var syms *symbolIndex
 	if !opts.NoSymbols {
-		var err error
-		if syms, err = buildSymbolIndex(ctx, src, rng, opts); err != nil {
+		syms = buildSymbolIndex(rng, opts)
+		syms.scanBase(ctx, src, rng, opts)
+	}
+	merges := b.prefetchMerges()
+	if err := b.pass(merges, syms); err != nil {
+		if syms != nil {
+			cancel()
+			<-syms.baseDone
+		}
+		return nil, err
+	}
+	if syms != nil {
+		if err := syms.finish(b); err != nil {
 			return nil, err
 		}
-	}
-	if err := b.pass(merges, syms); err != nil {
-		return nil, err
 	}
 	b.messageEdges()
 	edges := make([]Edge, 0, len(b.edges))
@@ -117,6 +127,10 @@ func (b *builder) add(from, to int32, kind Kind, path string, lines LineRange, e
 // view is the ownership of every file the range touched, as one commit sees it.
 type view struct {
 	files map[string]*fileState
+	// origin is the commit outside the range whose content the paths
+	// missing from files have (the base, usually); zero when the view
+	// mixes several (a merge of histories that left the range apart).
+	origin plumbing.Hash
 	// reach is the set of symbol introducers among the commit's ancestors
 	// (bit = introducer ordinal), to bind a use to an introduction it can see.
 	reach bitset
@@ -127,14 +141,16 @@ func (v *view) clone() *view {
 	for p, f := range v.files {
 		files[p] = f // fileStates are never changed once shared
 	}
-	return &view{files: files, reach: v.reach.clone()}
+	return &view{files: files, origin: v.origin, reach: v.reach.clone()}
 }
 
-// mergeDiffs are a merge's changes against each of its parents.
+// mergeDiffs are a merge's changes against its parents: against the first
+// one always (prefetched), against the others only when the views cannot
+// tell which version of a path the merge kept.
 type mergeDiffs struct {
 	done    chan struct{}
 	err     error
-	parents [][]vcs.FileChange
+	parents [][]vcs.FileChange // nil until computed, for parents after the first
 }
 
 // prefetchMerges diffs every merge against each parent in the background,
@@ -159,7 +175,9 @@ func (b *builder) prefetchMerges() map[int]*mergeDiffs {
 			defer wg.Done()
 			for i := range work {
 				md := out[i]
-				md.parents, md.err = b.diffMerge(b.g.Commits[i])
+				m := b.g.Commits[i]
+				md.parents = make([][]vcs.FileChange, len(m.Parents))
+				md.parents[0], md.err = b.diffMerge(m, 0)
 				close(md.done)
 			}
 		}()
@@ -187,25 +205,23 @@ func (b *builder) prefetchMerges() map[int]*mergeDiffs {
 	return out
 }
 
-func (b *builder) diffMerge(m *vcs.Commit) ([][]vcs.FileChange, error) {
-	out := make([][]vcs.FileChange, len(m.Parents))
-	for i, p := range m.Parents {
-		tree, err := b.treeOf(p)
-		if err != nil {
-			return nil, err
-		}
-		changes, err := b.src.DiffTrees(tree, m.Tree)
-		if err != nil {
-			return nil, fmt.Errorf("deps: diffing merge %s against its parent %s: %w", m.Short(), p.String()[:7], err)
-		}
-		for c := range changes {
-			for h := range changes[c].Hunks {
-				changes[c].Hunks[h].Lines = nil // only positions matter here
-			}
-		}
-		out[i] = changes
+// diffMerge diffs a merge against one of its parents (positions only).
+func (b *builder) diffMerge(m *vcs.Commit, parent int) ([]vcs.FileChange, error) {
+	p := m.Parents[parent]
+	tree, err := b.treeOf(p)
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	changes, err := b.src.DiffTrees(tree, m.Tree)
+	if err != nil {
+		return nil, fmt.Errorf("deps: diffing merge %s against its parent %s: %w", m.Short(), p.String()[:7], err)
+	}
+	for c := range changes {
+		for h := range changes[c].Hunks {
+			changes[c].Hunks[h].Lines = nil // only positions matter here
+		}
+	}
+	return changes, nil
 }
 
 func (b *builder) treeOf(h plumbing.Hash) (plumbing.Hash, error) {
@@ -238,7 +254,7 @@ func (b *builder) pass(merges map[int]*mergeDiffs, syms *symbolIndex) error {
 	take := func(p plumbing.Hash) *view {
 		i, ok := b.g.index[p]
 		if !ok {
-			return &view{files: map[string]*fileState{}}
+			return &view{files: map[string]*fileState{}, origin: p}
 		}
 		v := views[i]
 		if pending[i]--; pending[i] == 0 {
@@ -272,7 +288,7 @@ func (b *builder) pass(merges map[int]*mergeDiffs, syms *symbolIndex) error {
 				parents[j] = take(p)
 			}
 			var err error
-			if v, err = b.applyMerge(int32(i), parents, md.parents); err != nil {
+			if v, err = b.applyMerge(int32(i), parents, md); err != nil {
 				return err
 			}
 			md.parents = nil
@@ -283,7 +299,7 @@ func (b *builder) pass(merges map[int]*mergeDiffs, syms *symbolIndex) error {
 			}
 		}
 		if syms != nil {
-			syms.visit(b, int32(i), v)
+			syms.visit(int32(i), v)
 		}
 		if pending[i] > 0 {
 			views[i] = v
@@ -331,7 +347,7 @@ func (b *builder) addFile(c int32, v *view, fc *vcs.FileChange) error {
 		b.add(c, prev.deletedBy, File, fc.NewPath, noLines, evRecreates)
 	}
 	st := newFileState()
-	st.created = c
+	st.created, st.blob, st.mode = c, fc.NewHash, fc.NewMode
 	v.files[fc.NewPath] = st
 	return b.writeContent(c, st, nil, fc)
 }
@@ -362,6 +378,7 @@ func (b *builder) modifyFile(c int32, v *view, fc *vcs.FileChange) error {
 		prev = nil // cannot happen with a consistent history; be safe
 	}
 	st := newFileState()
+	st.blob, st.mode = fc.NewHash, fc.NewMode
 	if prev != nil {
 		st.created, st.renamedBy, st.renamedFrom = prev.created, prev.renamedBy, prev.renamedFrom
 		if prev.created != noOwner {

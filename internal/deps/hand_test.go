@@ -10,6 +10,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/triage-dev/triage/internal/vcs"
+	"github.com/triage-dev/triage/internal/xdiff"
 )
 
 // history builds commits by hand, with a fake Source behind them.
@@ -380,15 +381,59 @@ func TestSymbolEdges(t *testing.T) {
 	}
 }
 
+// content registers a named file content as a blob of the fake source.
+func (h *history) content(name, text string) {
+	h.src.blobs[hashOf("blob:"+name)] = []byte(text)
+}
+
+// change diffs two named contents ("" for none) as the reader would.
+func (h *history) change(path, from, to string) vcs.FileChange {
+	fc := vcs.FileChange{Status: vcs.Modified, OldPath: path, NewPath: path, OldMode: 0o100644, NewMode: 0o100644,
+		OldHash: hashOf("blob:" + from), NewHash: hashOf("blob:" + to)}
+	switch {
+	case from == "":
+		fc.Status, fc.OldPath, fc.OldMode, fc.OldHash = vcs.Added, "", 0, plumbing.ZeroHash
+	case to == "":
+		fc.Status, fc.NewPath, fc.NewMode, fc.NewHash = vcs.Deleted, "", 0, plumbing.ZeroHash
+	}
+	a, b := h.src.blobs[fc.OldHash], h.src.blobs[fc.NewHash]
+	newLines := strings.SplitAfter(string(b), "\n")
+	for _, x := range xdiff.Diff(a, b, xdiff.DefaultOptions()) {
+		hunk := vcs.Hunk{OldStart: x.OldStart, OldLines: x.OldLines, NewStart: x.NewStart, NewLines: x.NewLines}
+		for i := 0; i < x.NewLines; i++ {
+			hunk.Lines = append(hunk.Lines, strings.TrimSuffix(newLines[x.NewStart-1+i], "\n"))
+		}
+		fc.Hunks = append(fc.Hunks, hunk)
+	}
+	return fc
+}
+
+// numbered is "L1\n" ... "Ln\n", with some lines replaced (or followed by others).
+func numbered(n int, replace map[int]string) string {
+	var sb strings.Builder
+	for i := 1; i <= n; i++ {
+		if r, ok := replace[i]; ok {
+			sb.WriteString(r)
+			continue
+		}
+		fmt.Fprintf(&sb, "L%d\n", i)
+	}
+	return sb.String()
+}
+
 func TestSymbolNeedsAncestry(t *testing.T) {
 	// Two branches introduce the same name independently: a use binds to
 	// the introduction its own history has.
 	h := newHistory(t, nil)
-	h.commit("A1", "", "", add("a.go", "var SHARED_LIMIT = 1"))
-	h.commit("B1", "", "", add("b.go", "var SHARED_LIMIT = 2"))
-	h.commit("B2", "B1", "", mod("b.go", hk(1, 0, 2, 1, "x := SHARED_LIMIT")))
-	h.commit("A2", "A1", "", mod("a.go", hk(1, 0, 2, 1, "y := SHARED_LIMIT")))
-	h.merge("M", []string{"A2", "B2"}, []vcs.FileChange{add("b.go", "var SHARED_LIMIT = 2", "x := SHARED_LIMIT")}, []vcs.FileChange{add("a.go", "var SHARED_LIMIT = 1", "y := SHARED_LIMIT")})
+	h.content("a1", "var SHARED_LIMIT = 1\n")
+	h.content("a2", "var SHARED_LIMIT = 1\ny := SHARED_LIMIT\n")
+	h.content("b1", "var SHARED_LIMIT = 2\n")
+	h.content("b2", "var SHARED_LIMIT = 2\nx := SHARED_LIMIT\n")
+	h.commit("A1", "", "", h.change("a.go", "", "a1"))
+	h.commit("B1", "", "", h.change("b.go", "", "b1"))
+	h.commit("B2", "B1", "", h.change("b.go", "b1", "b2"))
+	h.commit("A2", "A1", "", h.change("a.go", "a1", "a2"))
+	h.merge("M", []string{"A2", "B2"}, []vcs.FileChange{h.change("b.go", "", "b2")}, []vcs.FileChange{h.change("a.go", "", "a2")})
 	h.expect(h.build(Options{}), `
 		B2->B1 symbol b.go:2 [SHARED_LIMIT]
 		A2->A1 symbol a.go:2 [SHARED_LIMIT]
@@ -397,11 +442,16 @@ func TestSymbolNeedsAncestry(t *testing.T) {
 
 func TestMergeTakesOwnersFromEachParent(t *testing.T) {
 	h := newHistory(t, nil)
-	h.commit("R1", "", "", mod("f", hk(20, 1, 20, 1)))
-	h.commit("H", "", "", mod("f", hk(5, 1, 5, 1)), addN("n.txt", 3))
+	h.content("f", numbered(30, nil))
+	h.content("f@R1", numbered(30, map[int]string{20: "R20\n"}))
+	h.content("f@H", numbered(30, map[int]string{5: "H5\n"}))
+	h.content("f@M", numbered(30, map[int]string{5: "H5\n", 20: "R20\n"}))
+	h.content("n@H", "n1\nn2\nn3\n")
+	h.commit("R1", "", "", h.change("f", "f", "f@R1"))
+	h.commit("H", "", "", h.change("f", "f", "f@H"), h.change("n.txt", "", "n@H"))
 	h.merge("M", []string{"R1", "H"},
-		[]vcs.FileChange{mod("f", hk(5, 1, 5, 1)), addN("n.txt", 3)}, // against R1: H's changes come in
-		[]vcs.FileChange{mod("f", hk(20, 1, 20, 1))})                 // against H: R1's
+		[]vcs.FileChange{h.change("f", "f@R1", "f@M"), h.change("n.txt", "", "n@H")}, // against R1: H's changes come in
+		[]vcs.FileChange{h.change("f", "f@H", "f@M")})                                // against H: R1's
 	h.commit("R2", "M", "", mod("f", hk(5, 1, 5, 1), hk(20, 1, 20, 1)), mod("n.txt", hk(2, 1, 2, 1)))
 	h.expect(h.build(Options{}), `
 		R2->R1 line f:20
@@ -413,12 +463,16 @@ func TestMergeTakesOwnersFromEachParent(t *testing.T) {
 
 func TestMergeResolvingAConflict(t *testing.T) {
 	h := newHistory(t, nil)
-	h.commit("R1", "", "", mod("f", hk(5, 1, 5, 1), hk(30, 1, 30, 1)))
-	h.commit("H", "", "", mod("f", hk(5, 1, 5, 1), hk(10, 0, 11, 2)))
-	// M keeps R1's line 30, H's two new lines 11-12, and writes its own line 5.
-	h.merge("M", []string{"R1", "H"},
-		[]vcs.FileChange{mod("f", hk(5, 1, 5, 1), hk(10, 0, 11, 2))},
-		[]vcs.FileChange{mod("f", hk(5, 1, 5, 1), hk(30, 1, 32, 1))})
+	h.content("f", numbered(40, nil))
+	h.content("f@R1", numbered(40, map[int]string{5: "R5\n", 30: "R30\n"}))
+	h.content("f@H", numbered(40, map[int]string{5: "H5\n", 10: "L10\nH10a\nH10b\n"}))
+	// M keeps R1's line 30, H's two new lines (now 11-12), and writes its own line 5.
+	h.content("f@M", numbered(40, map[int]string{5: "M5\n", 10: "L10\nH10a\nH10b\n", 30: "R30\n"}))
+	h.commit("R1", "", "", h.change("f", "f", "f@R1"))
+	h.commit("H", "", "", h.change("f", "f", "f@H"))
+	h.merge("M", []string{"R1", "H"}, []vcs.FileChange{h.change("f", "f@R1", "f@M")}, []vcs.FileChange{h.change("f", "f@H", "f@M")})
+	// Only the diff against the first parent is needed: the second file is diffed alone.
+	delete(h.src.diffs, [2]plumbing.Hash{h.byName["H"].Tree, h.byName["M"].Tree})
 	h.commit("B", "M", "", mod("f", hk(5, 1, 5, 1), hk(12, 1, 12, 1), hk(32, 1, 32, 1)))
 	h.expect(h.build(Options{}), `
 		M->R1 line f:5
@@ -429,12 +483,17 @@ func TestMergeResolvingAConflict(t *testing.T) {
 	`)
 }
 
-func TestMergeKeepsTheFirstParentsVersion(t *testing.T) {
-	// The merge took H's whole file (a "theirs" resolution): lines come from H.
+func TestMergeKeepsTheOtherParentsVersion(t *testing.T) {
+	// The merge took H's whole file (a "theirs" resolution): lines come from
+	// H, and its view says so without diffing the merge against H.
 	h := newHistory(t, nil)
-	h.commit("R1", "", "", mod("f", hk(2, 1, 2, 1)))
-	h.commit("H", "", "", mod("f", hk(8, 1, 8, 1)))
-	h.merge("M", []string{"R1", "H"}, []vcs.FileChange{mod("f", hk(2, 1, 2, 1), hk(8, 1, 8, 1))}, nil)
+	h.content("f", numbered(10, nil))
+	h.content("f@R1", numbered(10, map[int]string{2: "R2\n"}))
+	h.content("f@H", numbered(10, map[int]string{8: "H8\n"}))
+	h.commit("R1", "", "", h.change("f", "f", "f@R1"))
+	h.commit("H", "", "", h.change("f", "f", "f@H"))
+	h.merge("M", []string{"R1", "H"}, []vcs.FileChange{h.change("f", "f@R1", "f@H")}, nil)
+	delete(h.src.diffs, [2]plumbing.Hash{h.byName["H"].Tree, h.byName["M"].Tree})
 	h.commit("B", "M", "", mod("f", hk(2, 1, 2, 1), hk(8, 1, 8, 1)))
 	h.expect(h.build(Options{}), `
 		B->H line f:8

@@ -8,6 +8,8 @@ package deps
 import (
 	"sort"
 
+	"github.com/go-git/go-git/v5/plumbing"
+
 	"github.com/triage-dev/triage/internal/vcs"
 )
 
@@ -40,6 +42,10 @@ type fileState struct {
 	// deletedBy is set when the path holds no file: the commit that deleted
 	// it (or renamed it away).
 	deletedBy int32
+	// blob and mode are the file's content and mode at this commit, so a
+	// merge can tell which parent's version it kept without diffing.
+	blob plumbing.Hash
+	mode uint32
 }
 
 func newFileState() *fileState {

@@ -1,10 +1,14 @@
 package deps
 
 import (
+	"fmt"
 	"math"
 	"sort"
 
+	"github.com/go-git/go-git/v5/plumbing"
+
 	"github.com/triage-dev/triage/internal/vcs"
+	"github.com/triage-dev/triage/internal/xdiff"
 )
 
 // applyMerge builds a merge's view from its parents' views and its diffs
@@ -14,41 +18,34 @@ import (
 // each line comes from the first parent where it is unchanged, and lines
 // that match no parent (a conflict resolution, an "evil merge") belong to
 // the merge, which then depends on the lines it replaced.
-func (b *builder) applyMerge(m int32, parents []*view, diffs [][]vcs.FileChange) (*view, error) {
-	byPath := make([]map[string]*vcs.FileChange, len(diffs))
-	for i, changes := range diffs {
-		byPath[i] = make(map[string]*vcs.FileChange, len(changes)*2)
-		for j := range changes {
-			fc := &changes[j]
-			if fc.OldPath != "" {
-				if _, taken := byPath[i][fc.OldPath]; !taken {
-					byPath[i][fc.OldPath] = fc
-				}
-			}
-			if fc.NewPath != "" {
-				byPath[i][fc.NewPath] = fc // the change that leaves the path in the merge
-			}
-		}
+func (b *builder) applyMerge(m int32, parents []*view, md *mergeDiffs) (*view, error) {
+	mx := &mergeCtx{b: b, m: m, parents: parents, md: md, byPath: make([]map[string]*vcs.FileChange, len(parents))}
+	if err := mx.index(0); err != nil {
+		return nil, err
 	}
 	v := parents[0] // already a private copy (or the last use of the parent's view)
 	for _, p := range parents[1:] {
 		v.reach = v.reach.or(p.reach)
+		if p.origin != v.origin {
+			v.origin = plumbing.ZeroHash
+		}
 	}
-	paths := make([]string, 0, len(byPath[0]))
-	for p := range byPath[0] {
+	paths := make([]string, 0, len(mx.byPath[0]))
+	for p := range mx.byPath[0] {
 		paths = append(paths, p)
 	}
 	sort.Strings(paths) // deterministic edge evidence order
 	first := parents[0].files
 	next := make(map[string]*fileState, len(paths))
 	for _, path := range paths {
-		if st, ok := b.fromSomeParent(path, parents, byPath); ok {
-			next[path] = st
-			continue
-		}
-		st, err := b.composeMerged(m, path, parents, byPath)
+		st, ok, err := mx.fromSomeParent(path)
 		if err != nil {
 			return nil, err
+		}
+		if !ok {
+			if st, err = mx.composeMerged(path); err != nil {
+				return nil, err
+			}
 		}
 		next[path] = st
 	}
@@ -62,20 +59,128 @@ func (b *builder) applyMerge(m int32, parents []*view, diffs [][]vcs.FileChange)
 	return v, nil
 }
 
-// fromSomeParent returns the state of path in the first parent (after the
-// first) whose version of the path the merge kept.
-func (b *builder) fromSomeParent(path string, parents []*view, byPath []map[string]*vcs.FileChange) (*fileState, bool) {
-	for i := 1; i < len(parents); i++ {
-		if _, changed := byPath[i][path]; !changed {
-			return parents[i].files[path], true
+// mergeCtx is one merge being applied.
+type mergeCtx struct {
+	b       *builder
+	m       int32
+	parents []*view
+	md      *mergeDiffs
+	byPath  []map[string]*vcs.FileChange // whole diffs against each parent, when computed
+}
+
+// index makes the whole diff against parent i available.
+func (mx *mergeCtx) index(i int) error {
+	if mx.byPath[i] != nil {
+		return nil
+	}
+	if mx.md.parents[i] == nil {
+		changes, err := mx.b.diffMerge(mx.b.g.Commits[mx.m], i)
+		if err != nil {
+			return err
+		}
+		mx.md.parents[i] = changes
+	}
+	mx.byPath[i] = changesByPath(mx.md.parents[i])
+	return nil
+}
+
+// change returns how the merge's path differs from parent i's (nil when it
+// does not). When the parent's view knows the path's content, only that
+// file is diffed; otherwise the whole merge is diffed against the parent.
+func (mx *mergeCtx) change(i int, path string) (*vcs.FileChange, error) {
+	if mx.byPath[i] == nil {
+		fc := mx.byPath[0][path]
+		inMerge := fc.NewPath == path
+		st := mx.parents[i].files[path]
+		if kept, known := keptFrom(st, inMerge, fc); known {
+			switch {
+			case kept:
+				return nil, nil
+			case inMerge && st.exists():
+				return mx.b.diffBlobs(path, st.blob, st.mode, fc)
+			case !inMerge && st.exists():
+				return &vcs.FileChange{Status: vcs.Deleted, OldPath: path, OldMode: st.mode, OldHash: st.blob}, nil
+			}
+		}
+		if err := mx.index(i); err != nil {
+			return nil, err
 		}
 	}
-	return nil, false
+	return mx.byPath[i][path], nil
+}
+
+// diffBlobs diffs one file of a merge against a parent's version of it,
+// as the range reader would (same line diff, same binary test).
+func (b *builder) diffBlobs(path string, oldBlob plumbing.Hash, oldMode uint32, in *vcs.FileChange) (*vcs.FileChange, error) {
+	fc := &vcs.FileChange{Status: vcs.Modified, OldPath: path, NewPath: path, OldMode: oldMode, NewMode: in.NewMode,
+		OldHash: oldBlob, NewHash: in.NewHash}
+	a, err := b.src.ReadBlob(oldBlob)
+	if err != nil {
+		return nil, fmt.Errorf("deps: reading %s (%s): %w", path, oldBlob.String()[:7], err)
+	}
+	c, err := b.src.ReadBlob(in.NewHash)
+	if err != nil {
+		return nil, fmt.Errorf("deps: reading %s (%s): %w", path, in.NewHash.String()[:7], err)
+	}
+	if vcsIsBinary(a) || vcsIsBinary(c) {
+		fc.Binary = true
+		return fc, nil
+	}
+	for _, h := range xdiff.Diff(a, c, xdiff.DefaultOptions()) {
+		fc.Hunks = append(fc.Hunks, vcs.Hunk{OldStart: h.OldStart, OldLines: h.OldLines, NewStart: h.NewStart, NewLines: h.NewLines})
+	}
+	return fc, nil
+}
+
+func changesByPath(changes []vcs.FileChange) map[string]*vcs.FileChange {
+	byPath := make(map[string]*vcs.FileChange, len(changes)*2)
+	for j := range changes {
+		fc := &changes[j]
+		if fc.OldPath != "" {
+			if _, taken := byPath[fc.OldPath]; !taken {
+				byPath[fc.OldPath] = fc
+			}
+		}
+		if fc.NewPath != "" {
+			byPath[fc.NewPath] = fc // the change that leaves the path in the merge
+		}
+	}
+	return byPath
+}
+
+// fromSomeParent returns the state of path in the first parent (after the
+// first) whose version of the path the merge kept.
+func (mx *mergeCtx) fromSomeParent(path string) (*fileState, bool, error) {
+	for i := 1; i < len(mx.parents); i++ {
+		fc, err := mx.change(i, path)
+		if err != nil {
+			return nil, false, err
+		}
+		if fc == nil {
+			return mx.parents[i].files[path], true, nil
+		}
+	}
+	return nil, false, nil
+}
+
+// keptFrom tells, when a parent's view knows the path, whether the merge
+// has the parent's version: the same blob and mode, or no file in both.
+func keptFrom(st *fileState, inMerge bool, fc *vcs.FileChange) (kept, known bool) {
+	switch {
+	case st == nil:
+		return false, false // the parent has the origin's version: unknown here
+	case !st.exists():
+		return !inMerge, true
+	case st.blob.IsZero():
+		return false, false
+	}
+	return inMerge && st.blob == fc.NewHash && st.mode == fc.NewMode, true
 }
 
 // composeMerged builds the state of a path that differs from every parent.
-func (b *builder) composeMerged(m int32, path string, parents []*view, byPath []map[string]*vcs.FileChange) (*fileState, error) {
-	first := byPath[0][path]
+func (mx *mergeCtx) composeMerged(path string) (*fileState, error) {
+	b, m, parents := mx.b, mx.m, mx.parents
+	first := mx.byPath[0][path]
 	if first.NewPath != path {
 		// The merge has no file here: it deleted what every parent had.
 		prev := parents[0].files[path]
@@ -89,10 +194,16 @@ func (b *builder) composeMerged(m int32, path string, parents []*view, byPath []
 	}
 	sides := make([]side, len(parents))
 	st := newFileState()
-	st.created = m
+	st.created, st.blob, st.mode = m, first.NewHash, first.NewMode
 	inherited := false
 	for i := range parents {
-		fc := byPath[i][path]
+		fc := first
+		if i > 0 {
+			var err error
+			if fc, err = mx.change(i, path); err != nil {
+				return nil, err
+			}
+		}
 		if fc == nil || fc.NewPath != path {
 			// Not a version of this file (cannot happen with git's rename
 			// detection, which only renames from deleted paths): no lines from it.

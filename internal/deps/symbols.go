@@ -5,11 +5,14 @@ package deps
 // earlier added line. Soft: the tool sees a shared name, not a proven use.
 
 import (
+	"cmp"
 	"context"
 	"path"
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/triage-dev/triage/internal/vcs"
 )
@@ -29,47 +32,84 @@ type symbolIndex struct {
 	// used marks identifiers whose first added occurrence was not a
 	// definition (an import of a library class): nobody introduced them.
 	used map[string]bool
+	// bound are the uses bound to an introduction during the pass, in
+	// order; they become edges once their identifier is known to be absent
+	// from the base tree.
+	bound []boundUse
+
+	baseDone chan struct{}
+	inBase   map[string]bool // candidates found in the base tree
+	baseErr  error
+}
+
+type boundUse struct {
+	c, a int32
+	use  tokenUse
 }
 
 // buildSymbolIndex finds the identifiers worth tracking: added by at least
-// two commits of the range and absent from the base tree.
-func buildSymbolIndex(ctx context.Context, src Source, rng *vcs.Range, opts Options) (*symbolIndex, error) {
+// two commits of the range, one of which seems to define it. Whether they
+// exist at BASE is checked after the pass, for those that bind a use.
+func buildSymbolIndex(rng *vcs.Range, opts Options) *symbolIndex {
 	n := len(rng.Commits)
 	idx := &symbolIndex{uses: make([][]tokenUse, n), introducers: map[string][]int32{}, ordinal: map[int32]int{}, used: map[string]bool{}}
 	parallel(n, opts.workers(), func(i int) {
 		idx.uses[i] = addedTokens(rng.Commits[i])
 	})
 	counts := map[string]int{}
+	defined := map[string]bool{}
 	for _, us := range idx.uses {
 		for _, u := range us {
 			counts[u.tok]++
-		}
-	}
-	candidates := make(map[string]bool, len(counts)/4)
-	for tok, c := range counts {
-		if c >= 2 {
-			candidates[tok] = true
-		}
-	}
-	if len(candidates) > 0 && !rng.Base.IsZero() {
-		inBase, err := baseTokens(ctx, src, rng, opts, candidates)
-		if err != nil {
-			return nil, err
-		}
-		for tok := range inBase {
-			delete(candidates, tok)
+			if u.def {
+				defined[u.tok] = true
+			}
 		}
 	}
 	for i, us := range idx.uses {
 		kept := us[:0]
 		for _, u := range us {
-			if candidates[u.tok] {
+			if defined[u.tok] && counts[u.tok] >= 2 {
 				kept = append(kept, u)
 			}
 		}
 		idx.uses[i] = kept
 	}
-	return idx, nil
+	return idx
+}
+
+// scanBase starts looking for the candidate identifiers in the base tree,
+// in the background, while the pass runs.
+func (s *symbolIndex) scanBase(ctx context.Context, src Source, rng *vcs.Range, opts Options) {
+	s.baseDone = make(chan struct{})
+	candidates := map[string]bool{}
+	for _, us := range s.uses {
+		for _, u := range us {
+			candidates[u.tok] = true
+		}
+	}
+	go func() {
+		defer close(s.baseDone)
+		if len(candidates) > 0 && !rng.Base.IsZero() {
+			s.inBase, s.baseErr = baseTokens(ctx, src, rng, opts, candidates)
+		}
+	}()
+}
+
+// finish turns the bound uses into edges, leaving out the identifiers that
+// already exist somewhere in the base tree (they were not introduced by the
+// range).
+func (s *symbolIndex) finish(b *builder) error {
+	<-s.baseDone
+	if s.baseErr != nil {
+		return s.baseErr
+	}
+	for _, bu := range s.bound {
+		if !s.inBase[bu.use.tok] {
+			b.addSymbol(bu.c, bu.a, bu.use)
+		}
+	}
+	return nil
 }
 
 // addedTokens lists the identifiers a commit's added lines carry, each at its
@@ -101,9 +141,12 @@ func addedTokens(c *vcs.Commit) []tokenUse {
 	return out
 }
 
-// baseTokens returns the candidates present anywhere in the base tree's text
-// files (binary, huge and obviously non-text files are skipped).
-func baseTokens(ctx context.Context, src Source, rng *vcs.Range, opts Options, candidates map[string]bool) (map[string]bool, error) {
+// baseTokens returns the given identifiers that appear anywhere in the base
+// tree's text files (binary, huge and obviously non-text files are
+// skipped). The base versions of the files the range touches are read first,
+// as they are the likeliest to hold them; the scan stops once every
+// identifier is found.
+func baseTokens(ctx context.Context, src Source, rng *vcs.Range, opts Options, tokens map[string]bool) (map[string]bool, error) {
 	base, err := src.Commit(rng.Base)
 	if err != nil {
 		return nil, err
@@ -116,66 +159,151 @@ func baseTokens(ctx context.Context, src Source, rng *vcs.Range, opts Options, c
 	if limit <= 0 {
 		limit = 1 << 20
 	}
-	var blobs []vcs.TreeEntry
-	seenBlob := map[[20]byte]bool{}
-	for p, e := range files {
-		if e.Mode&0o170000 != 0o100000 || skipExtension(p) || seenBlob[e.Hash] {
-			continue
+	touched := map[string]bool{}
+	for _, c := range rng.Commits {
+		for _, fc := range c.Changes {
+			touched[fc.OldPath] = true
 		}
-		seenBlob[e.Hash] = true
-		blobs = append(blobs, e)
 	}
-	workers := opts.workers()
-	found := make([]map[string]bool, workers)
-	errs := make([]error, workers)
-	var next int
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		found[w] = map[string]bool{}
+	paths := make([]string, 0, len(files))
+	for p, e := range files {
+		if e.Mode&0o170000 == 0o100000 && !skipExtension(p) {
+			paths = append(paths, p)
+		}
+	}
+	sort.Slice(paths, func(i, j int) bool {
+		if ti, tj := touched[paths[i]], touched[paths[j]]; ti != tj {
+			return ti
+		}
+		return paths[i] < paths[j]
+	})
+	filter := newWordFilter(tokens)
+	var (
+		mu        sync.Mutex
+		found     = map[string]bool{}
+		next      int
+		firstErr  error
+		seenBlobs = map[plumbing.Hash]bool{}
+		wg        sync.WaitGroup
+	)
+	// claim hands out the next blob to scan, or false when done.
+	claim := func() (plumbing.Hash, bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		for next < len(paths) && len(found) < len(tokens) && firstErr == nil && ctx.Err() == nil {
+			h := files[paths[next]].Hash
+			next++
+			if !seenBlobs[h] {
+				seenBlobs[h] = true
+				return h, true
+			}
+		}
+		return plumbing.ZeroHash, false
+	}
+	for w := 0; w < opts.workers(); w++ {
 		wg.Add(1)
-		go func(w int) {
+		go func() {
 			defer wg.Done()
 			for {
-				mu.Lock()
-				i := next
-				next++
-				mu.Unlock()
-				if i >= len(blobs) || ctx.Err() != nil {
+				h, ok := claim()
+				if !ok {
 					return
 				}
-				content, err := src.ReadBlob(blobs[i].Hash)
+				content, err := src.ReadBlob(h)
 				if err != nil {
-					errs[w] = err
+					mu.Lock()
+					firstErr = cmp.Or(firstErr, err)
+					mu.Unlock()
 					return
 				}
 				if int64(len(content)) > limit || vcsIsBinary(content) {
 					continue
 				}
-				scanTokens(string(content), func(tok string, _ bool) {
-					if candidates[tok] {
-						found[w][tok] = true
+				filter.scan(content, func(tok []byte) {
+					if !tokens[string(tok)] {
+						return
 					}
+					mu.Lock()
+					found[string(tok)] = true
+					mu.Unlock()
 				})
 			}
-		}(w)
+		}()
 	}
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
+	return found, firstErr
+}
+
+// wordFilter finds candidate identifiers in a base file fast: a word is
+// looked up only when a cheap hash of its length and ends says it may be one.
+type wordFilter struct {
+	bits   [1024]uint64
+	maxLen int
+}
+
+func wordHash(w []byte) uint32 {
+	return (uint32(len(w))*2654435761 ^ uint32(w[0])*40503 ^ uint32(w[len(w)-1])*9973) & (1<<16 - 1)
+}
+
+func newWordFilter(candidates map[string]bool) *wordFilter {
+	f := &wordFilter{}
+	for c := range candidates {
+		h := wordHash([]byte(c))
+		f.bits[h/64] |= 1 << (h % 64)
+		f.maxLen = max(f.maxLen, len(c))
+	}
+	return f
+}
+
+func (f *wordFilter) maybe(w []byte) bool {
+	if len(w) < 4 || len(w) > f.maxLen {
+		return false
+	}
+	h := wordHash(w)
+	return f.bits[h/64]&(1<<(h%64)) != 0
+}
+
+// scan calls hit with the words of content that may be wanted (whole
+// words, dotted keys and their parts, cut the way scanTokens cuts them).
+func (f *wordFilter) scan(content []byte, hit func([]byte)) {
+	check := func(w []byte) {
+		if f.maybe(w) {
+			hit(w)
 		}
 	}
-	all := map[string]bool{}
-	for _, f := range found {
-		for tok := range f {
-			all[tok] = true
+	n := len(content)
+	for i := 0; i < n; {
+		if !isWordByte(content[i]) {
+			i++
+			continue
+		}
+		start := i
+		ascii := true
+		for i < n && isWordByte(content[i]) {
+			ascii = ascii && content[i] < 0x80
+			i++
+		}
+		if !ascii || !isIdentStart(content[start]) {
+			continue
+		}
+		check(content[start:i])
+		for i+1 < n && content[i] == '.' && isIdentStart(content[i+1]) {
+			seg := i + 1
+			j := seg
+			for j < n && isIdentByte(content[j]) {
+				j++
+			}
+			if j < n && content[j] >= 0x80 {
+				break
+			}
+			check(content[seg:j])
+			check(content[start:j])
+			i = j
 		}
 	}
-	return all, nil
 }
 
 var binaryExtensions = map[string]bool{
@@ -190,7 +318,7 @@ func skipExtension(p string) bool { return binaryExtensions[strings.ToLower(path
 // visit binds commit c's uses to introductions its history can see, and
 // makes c the introducer of the identifiers it defines that nobody before
 // it introduced.
-func (s *symbolIndex) visit(b *builder, c int32, v *view) {
+func (s *symbolIndex) visit(c int32, v *view) {
 	introduced := false
 	for _, u := range s.uses[c] {
 		if s.used[u.tok] {
@@ -199,7 +327,7 @@ func (s *symbolIndex) visit(b *builder, c int32, v *view) {
 		bound := false
 		for _, a := range s.introducers[u.tok] {
 			if v.reach.has(s.ordinal[a]) {
-				b.addSymbol(c, a, u)
+				s.bound = append(s.bound, boundUse{c, a, u})
 				bound = true
 				break
 			}
@@ -380,13 +508,36 @@ func docFile(p string) bool {
 	return false
 }
 
-func isIdentStart(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_'
-}
+// Byte classes, looked up rather than compared: the scanners read every
+// byte of the base tree.
+const (
+	classStart = 1 << iota // [A-Za-z_]
+	classIdent             // [A-Za-z0-9_]
+	classWord              // an identifier byte or a non-ASCII one
+)
 
-func isIdentByte(c byte) bool { return isIdentStart(c) || c >= '0' && c <= '9' }
+var byteClass = func() (t [256]uint8) {
+	for c := 0; c < 256; c++ {
+		start := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_'
+		ident := start || c >= '0' && c <= '9'
+		if start {
+			t[c] |= classStart
+		}
+		if ident {
+			t[c] |= classIdent
+		}
+		if ident || c >= 0x80 {
+			t[c] |= classWord
+		}
+	}
+	return t
+}()
 
-func isWordByte(c byte) bool { return isIdentByte(c) || c >= 0x80 }
+func isIdentStart(c byte) bool { return byteClass[c]&classStart != 0 }
+
+func isIdentByte(c byte) bool { return byteClass[c]&classIdent != 0 }
+
+func isWordByte(c byte) bool { return byteClass[c]&classWord != 0 }
 
 // hexLike spots object names and colours: seven or more hex digits, some of them digits.
 func hexLike(w string) bool {

@@ -161,6 +161,7 @@ type planner struct {
 	needs   [][]need
 	out     *Plan
 	present []bool
+	brought map[int][]int // merge -> the commits it brought in
 }
 
 // Build decides every commit of the range.
@@ -183,7 +184,8 @@ func Build(in Input, opts Options) (*Plan, error) {
 	if len(keep) == 0 && len(drop) == 0 {
 		return nil, fmt.Errorf("nothing selected: say what to keep (e.g. --keep class:recette-fix --keep class:prod-fix) or what to drop (e.g. --drop class:feature), or set plan.keep in .triage.yaml")
 	}
-	p := &planner{in: in, opts: opts, g: g, n: len(g.Commits), follow: followed(opts.With), present: make([]bool, len(g.Commits))}
+	p := &planner{in: in, opts: opts, g: g, n: len(g.Commits), follow: followed(opts.With), present: make([]bool, len(g.Commits)),
+		brought: map[int][]int{}}
 	p.out = &Plan{Base: g.Base, Head: g.Head, Onto: opts.Onto, Strategy: opts.Strategy, Follow: p.follow,
 		Commits: make([]Commit, p.n)}
 	for i := range p.out.Commits {
@@ -495,39 +497,107 @@ func (p *planner) decideMerges() {
 }
 
 // broughtIn lists the commits of the range a merge brought in: reachable
-// from its other parents, not from its first.
+// from its other parents, not from its first. Commits are visited from the
+// newest down (range order is topological, so every child of a commit is
+// visited before it and its marks are final), and the walk stops as soon as
+// only first-parent history is left, as git's paint_down_to_common does.
 func (p *planner) broughtIn(m int) []int {
-	reach := func(from []plumbing.Hash) map[int]bool {
-		seen := map[int]bool{}
-		var stack []int
-		for _, h := range from {
-			if j, ok := p.g.Index(h); ok && !seen[j] {
-				seen[j] = true
-				stack = append(stack, j)
-			}
-		}
-		for len(stack) > 0 {
-			j := stack[len(stack)-1]
-			stack = stack[:len(stack)-1]
-			for _, h := range p.g.Commits[j].Parents {
-				if k, ok := p.g.Index(h); ok && !seen[k] {
-					seen[k] = true
-					stack = append(stack, k)
-				}
-			}
-		}
-		return seen
+	if cached, ok := p.brought[m]; ok {
+		return cached
 	}
-	parents := p.g.Commits[m].Parents
-	first := reach(parents[:1])
+	const first, other = 1, 2
+	marks := map[int]uint8{}
+	h := &intHeap{}
+	push := func(j int, mark uint8) {
+		if old, seen := marks[j]; seen {
+			marks[j] = old | mark
+			return
+		}
+		marks[j] = mark
+		heapPush(h, j)
+	}
+	for k, ph := range p.g.Commits[m].Parents {
+		if j, ok := p.g.Index(ph); ok {
+			if k == 0 {
+				push(j, first)
+			} else {
+				push(j, other)
+			}
+		}
+	}
+	pendingOther := 0
+	for _, mk := range marks {
+		if mk == other {
+			pendingOther++
+		}
+	}
 	var out []int
-	for j := range reach(parents[1:]) {
-		if !first[j] && !p.g.Commits[j].Merge {
-			out = append(out, j)
+	for len(*h) > 0 && pendingOther > 0 {
+		j := heapPop(h)
+		mk := marks[j]
+		if mk == other {
+			pendingOther--
+			if !p.g.Commits[j].Merge {
+				out = append(out, j)
+			}
+		}
+		for _, ph := range p.g.Commits[j].Parents {
+			k, ok := p.g.Index(ph)
+			if !ok {
+				continue
+			}
+			before, seen := marks[k]
+			push(k, mk)
+			after := marks[k]
+			switch {
+			case !seen && after == other:
+				pendingOther++
+			case seen && before == other && after != other:
+				pendingOther--
+			}
 		}
 	}
 	sort.Ints(out)
+	p.brought[m] = out
 	return out
+}
+
+// intHeap is a max-heap of commit indices.
+type intHeap []int
+
+func heapPush(h *intHeap, v int) {
+	*h = append(*h, v)
+	for i := len(*h) - 1; i > 0; {
+		parent := (i - 1) / 2
+		if (*h)[parent] >= (*h)[i] {
+			break
+		}
+		(*h)[parent], (*h)[i] = (*h)[i], (*h)[parent]
+		i = parent
+	}
+}
+
+func heapPop(h *intHeap) int {
+	old := *h
+	top := old[0]
+	last := len(old) - 1
+	old[0] = old[last]
+	*h = old[:last]
+	for i := 0; ; {
+		l, r, big := 2*i+1, 2*i+2, i
+		if l < last && (*h)[l] > (*h)[big] {
+			big = l
+		}
+		if r < last && (*h)[r] > (*h)[big] {
+			big = r
+		}
+		if big == i {
+			break
+		}
+		(*h)[i], (*h)[big] = (*h)[big], (*h)[i]
+		i = big
+	}
+	return top
 }
 
 // warnings lists the dependencies of picks that the plan leaves behind.
