@@ -442,3 +442,22 @@ func TestDryRunDoesNotRefuseAnExistingBranch(t *testing.T) {
 		t.Fatalf("branch %s, written %v, existing %s", got, res.RefWritten, res.Existing)
 	}
 }
+
+func TestDeletingEverythingStoresTheEmptyTree(t *testing.T) {
+	dir := t.TempDir()
+	b, _ := repos.New(dir)
+	b.Commit(ann, "base", repos.Write("a", "a\n"))
+	b.Checkout("side", "main")
+	pick, _ := b.Commit(ann, "delete all", repos.Delete("a"))
+	main, _ := b.Resolve("main")
+	res, err := Apply(context.Background(), b.Repo.Storer, main, []plumbing.Hash{pick}, testOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Tree != emptyTree {
+		t.Fatalf("tree %s", res.Tree)
+	}
+	if _, err := b.Repo.TreeObject(emptyTree); err != nil {
+		t.Fatalf("the empty tree is not stored: %v", err)
+	}
+}

@@ -993,7 +993,7 @@ func (m *merger) writeCompletedDirectory(newDir string, info *directoryVersions)
 
 func (m *merger) processEntries() (plumbing.Hash, error) {
 	if len(m.paths) == 0 {
-		return emptyTree, nil
+		return m.st.writeTree(nil), nil // stored: not every reader knows git's empty tree
 	}
 	plist := make([]string, 0, len(m.paths))
 	for p := range m.paths {
