@@ -354,3 +354,47 @@ func TestShallow(t *testing.T) {
 		t.Errorf("ReadRange above the boundary: %v", err)
 	}
 }
+
+// FuzzResolve feeds arbitrary revisions and ranges: errors are fine, panics
+// are not, and whatever resolves must be a commit.
+func FuzzResolve(f *testing.F) {
+	for _, s := range []string{"HEAD", "@", "HEAD~2^2", "v1.4.0^{}", "main..recette", "..main", "a...b", "HEAD^{tree}",
+		"recete", "~", "^", "HEAD~99999999999999999999", "HEAD^-1", "@{1}", "deadbeef", "v1.4.0-nested^0~1"} {
+		f.Add(s)
+	}
+	dir := f.TempDir()
+	buildRecette(f, dir)
+	r, err := Open(dir)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Cleanup(func() { r.Close() })
+	f.Fuzz(func(t *testing.T, rev string) {
+		if h, err := r.Resolve(rev); err == nil {
+			if _, err := r.Commit(h); err != nil {
+				t.Fatalf("Resolve(%q) = %s, not a commit: %v", rev, h, err)
+			}
+		}
+		r.ParseRange(rev)
+	})
+}
+
+func FuzzParseTree(f *testing.F) {
+	f.Add([]byte("100644 a.txt\x00aaaaaaaaaaaaaaaaaaaa40000 dir\x00bbbbbbbbbbbbbbbbbbbb"))
+	f.Add([]byte("120000 link\x00cccccccccccccccccccc"))
+	f.Add([]byte("100644 \x00"))
+	f.Add([]byte("99 x\x00dddddddddddddddddddd"))
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		entries, err := parseTree(plumbing.ZeroHash, raw)
+		if err != nil {
+			return
+		}
+		n := 0
+		for _, e := range entries {
+			n += len(e.name) + 22
+		}
+		if n > len(raw)+len(entries)*8 {
+			t.Fatalf("%d entries from %d bytes", len(entries), len(raw))
+		}
+	})
+}
