@@ -18,6 +18,7 @@ type demoOptions struct {
 // each later stage adds its own step. "--repo DIR" is appended to each.
 var demoSteps = [][]string{
 	{"classify"},
+	{"plan", "--keep", "class:recette-fix", "--keep", "class:prod-fix"},
 	{"apply", "--branch", "release/pruned", "--reproducible", "--committer", "Triage Demo <demo@triage.invalid>"},
 }
 
