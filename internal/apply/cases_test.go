@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand"
 	"strings"
 	"testing"
 
@@ -166,5 +167,17 @@ func TestDeferredOrderCaseDiscriminates(t *testing.T) {
 	m.Each(func(k string, _ uint8) { order = append(order, k) })
 	if order[0] != "qa" {
 		t.Fatalf("git iterates %v; pick two names it iterates out of sorted order", order)
+	}
+}
+
+// Seeds where git 2.39 aborts (an assertion in handle_content_merge): Apply
+// reports a conflict, so nothing is written either.
+func TestCorpusSeedsWhereGitAborts(t *testing.T) {
+	needGit(t)
+	for _, seed := range []int64{763, 4749} {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) {
+			var stats corpusStats
+			checkAgainstGit(t, newScenario(rand.New(rand.NewSource(seed))), &stats)
+		})
 	}
 }

@@ -73,6 +73,9 @@ type merger struct {
 	deferred        [3]deferredData
 	dirRenameMask   uint8
 	currentDirName  string
+	// aborted is set where git's merge-ort asserts and dies: git writes
+	// nothing there, so the merge is reported as a conflict.
+	aborted bool
 }
 
 // mergeResult is the outcome of one three-way tree merge.
@@ -99,7 +102,12 @@ func newMerger(st *objStore, merge3 fileMerger, labels mergeLabels) *merger {
 }
 
 // mergeTrees is merge_incore_nonrecursive.
-func mergeTrees(st *objStore, merge3 fileMerger, labels mergeLabels, base, side1, side2 plumbing.Hash) (*mergeResult, error) {
+func mergeTrees(st *objStore, merge3 fileMerger, labels mergeLabels, base, side1, side2 plumbing.Hash) (res *mergeResult, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			res, err = nil, fmt.Errorf("internal error merging trees %s, %s and %s: %v (please report it, with the commits)", shortHash(base), shortHash(side1), shortHash(side2), r)
+		}
+	}()
 	m := newMerger(st, merge3, labels)
 	if err := m.collectMergeInfo(base, side1, side2); err != nil {
 		return nil, err
@@ -112,8 +120,14 @@ func mergeTrees(st *objStore, merge3 fileMerger, labels mergeLabels, base, side1
 	if err != nil {
 		return nil, err
 	}
-	clean = clean && len(m.conflicted) == 0
+	clean = clean && len(m.conflicted) == 0 && !m.aborted
 	return &mergeResult{tree: tree, clean: clean, conflicted: m.conflicted, messages: m.messages, regions: m.regions}, nil
+}
+
+// gitAborts records a case where git's merge-ort fails an assertion.
+func (m *merger) gitAborts(path, what string) {
+	m.aborted = true
+	m.pathMsg("unmergeable", true, path, nil, "CONFLICT (unmergeable): %s; git itself cannot merge this (it aborts)", what)
 }
 
 func (m *merger) pathMsg(kind string, conflict bool, primary string, others []string, format string, args ...any) {
@@ -612,6 +626,10 @@ func (m *merger) checkForDirectoryRename(path string, sideIndex int, dirRenames,
 func (m *merger) applyDirectoryRenameModifications(p *filepair, newPath string) {
 	oldPath := p.two.path
 	ci := m.paths[oldPath]
+	if ci == nil || ci.clean || (ci.filemask != 2 && ci.filemask != 4) || ci.dirmask != 0 {
+		m.gitAborts(newPath, fmt.Sprintf("%s would move to %s with a directory rename, but it is also a directory", oldPath, newPath))
+		return
+	}
 	var dirsToInsert []string
 	parentName := ""
 	cur := newPath
@@ -729,6 +747,11 @@ func (m *merger) processRenames(renames []*filepair) (bool, error) {
 		if i+1 < len(renames) && oldpath == renames[i+1].one.path {
 			pathnames := [3]string{oldpath, newpath, renames[i+1].two.path}
 			base, side1, side2 := m.paths[pathnames[0]], m.paths[pathnames[1]], m.paths[pathnames[2]]
+			if !unresolved(base, side1, side2) {
+				m.gitAborts(oldpath, "renamed on both sides, onto paths already resolved")
+				i++
+				continue
+			}
 			if pathnames[1] == pathnames[2] {
 				// Both sides renamed the same way.
 				side1.stages[0] = base.stages[0]
@@ -759,6 +782,10 @@ func (m *merger) processRenames(renames []*filepair) (bool, error) {
 			i++
 			continue
 		}
+		if !unresolved(newinfo) {
+			m.gitAborts(newpath, "renamed from "+oldpath+" onto a path already resolved")
+			continue
+		}
 		targetIndex := pair.score
 		otherSourceIndex := 3 - targetIndex
 		oldSidemask := uint8(1) << otherSourceIndex
@@ -784,6 +811,10 @@ func (m *merger) processRenames(renames []*filepair) (bool, error) {
 			pathnames[otherSourceIndex] = oldpath
 			pathnames[targetIndex] = newpath
 			base, side1, side2 := m.paths[pathnames[0]], m.paths[pathnames[1]], m.paths[pathnames[2]]
+			if !unresolved(base, side1, side2) {
+				m.gitAborts(newpath, "rename of "+oldpath+" collides with a path already resolved")
+				continue
+			}
 			c, merged, err := m.handleContentMerge(pair.one.path, base.stages[0], side1.stages[1], side2.stages[2], pathnames, 1)
 			if err != nil {
 				return false, err
@@ -824,12 +855,29 @@ func (m *merger) processRenames(renames []*filepair) (bool, error) {
 	return cleanMerge, nil
 }
 
+// unresolved is git's VERIFY_CI: every entry exists and is not resolved yet.
+func unresolved(cis ...*pathInfo) bool {
+	for _, ci := range cis {
+		if ci == nil || ci.clean {
+			return false
+		}
+	}
+	return true
+}
+
 /*** content merges ***/
 
 // handleContentMerge is handle_content_merge: a and b have the same type.
 func (m *merger) handleContentMerge(path string, o, a, b versionInfo, pathnames [3]string, extraMarkerSize int) (bool, versionInfo, error) {
 	clean := true
 	var result versionInfo
+	if a.mode&modeFmt != b.mode&modeFmt {
+		// git asserts the opposite and aborts (a rename colliding with an
+		// addition of another type, e.g. a file renamed onto a new
+		// symlink): it writes nothing, so this is a conflict here.
+		m.gitAborts(path, fmt.Sprintf("%s is a %s on one side and a %s on the other", path, kindName(a.mode), kindName(b.mode)))
+		return false, a, nil
+	}
 	if a.mode == b.mode || a.mode == o.mode {
 		result.mode = b.mode
 	} else {
@@ -869,6 +917,18 @@ func (m *merger) handleContentMerge(path string, o, a, b versionInfo, pathnames 
 		return false, result, fmt.Errorf("unsupported object type in the tree: %06o for %s", a.mode, path)
 	}
 	return clean, result, nil
+}
+
+func kindName(mode uint32) string {
+	switch {
+	case isLink(mode):
+		return "symbolic link"
+	case isGitlink(mode):
+		return "submodule"
+	case isDir(mode):
+		return "directory"
+	}
+	return "file"
 }
 
 func (m *merger) merge3way(path string, o, a, b plumbing.Hash, pathnames [3]string, extraMarkerSize int) (plumbing.Hash, bool, error) {
@@ -976,6 +1036,11 @@ func (m *merger) writeCompletedDirectory(newDir string, info *directoryVersions)
 	}
 	dirInfo := m.paths[*info.lastDirectory]
 	offset := info.offsets[len(info.offsets)-1].offset
+	if dirInfo == nil {
+		// Only after a case git aborts on; never write a tree for it.
+		m.gitAborts(*info.lastDirectory, "directory "+*info.lastDirectory+" lost its entry")
+		dirInfo = &pathInfo{}
+	}
 	if offset == len(info.versions) {
 		dirInfo.isNull = true
 	} else {
