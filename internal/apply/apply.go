@@ -137,6 +137,7 @@ func Apply(ctx context.Context, repo storage.Storer, onto plumbing.Hash, picks [
 		merge3 = defaultMerge3
 	}
 
+	attrs := newAttrEnv(repo)
 	head, tree := onto, ontoCommit.tree
 	for i, pick := range picks {
 		if err := ctx.Err(); err != nil {
@@ -161,7 +162,7 @@ func Apply(ctx context.Context, repo storage.Storer, onto plumbing.Hash, picks [
 		}
 		label := shortHash(pick) + " (" + string(firstLine(c.message)) + ")"
 		mr, err := mergeTrees(st, merge3, mergeLabels{ancestor: "parent of " + label, branch1: "HEAD", branch2: label},
-			baseTree, tree, c.tree)
+			attrs, baseTree, tree, c.tree)
 		if err != nil {
 			return nil, fmt.Errorf("pick %s: %w", shortHash(pick), err)
 		}

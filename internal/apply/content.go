@@ -7,6 +7,7 @@ import "bytes"
 type fileMergeLabels struct {
 	Base, Ours, Theirs string
 	MarkerSize         int
+	Union              bool // the union driver: keep both sides' lines
 }
 
 // fileMergeOutput is a three-way file merge: the merged content (with

@@ -59,6 +59,7 @@ type merger struct {
 	st     *objStore
 	merge3 fileMerger
 	labels mergeLabels
+	attrs  *attrSource
 
 	paths      map[string]*pathInfo
 	conflicted map[string]*pathInfo
@@ -102,13 +103,14 @@ func newMerger(st *objStore, merge3 fileMerger, labels mergeLabels) *merger {
 }
 
 // mergeTrees is merge_incore_nonrecursive.
-func mergeTrees(st *objStore, merge3 fileMerger, labels mergeLabels, base, side1, side2 plumbing.Hash) (res *mergeResult, err error) {
+func mergeTrees(st *objStore, merge3 fileMerger, labels mergeLabels, env *attrEnv, base, side1, side2 plumbing.Hash) (res *mergeResult, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			res, err = nil, fmt.Errorf("internal error merging trees %s, %s and %s: %v (please report it, with the commits)", shortHash(base), shortHash(side1), shortHash(side2), r)
 		}
 	}()
 	m := newMerger(st, merge3, labels)
+	m.attrs = env.source(st, side1)
 	if err := m.collectMergeInfo(base, side1, side2); err != nil {
 		return nil, err
 	}
@@ -955,14 +957,26 @@ func (m *merger) merge3way(path string, o, a, b plumbing.Hash, pathnames [3]stri
 	if err != nil {
 		return plumbing.ZeroHash, false, err
 	}
+	driver := "text"
+	if m.attrs != nil {
+		driver = m.attrs.mergeDriver(path)
+	}
+	switch driver {
+	case "text", "union", "binary":
+	default:
+		// git would run the driver the config names; triage runs none.
+		m.pathMsg("merge driver", true, path, nil,
+			"CONFLICT (merge driver): %s uses the merge driver '%s' (.gitattributes and merge.%s.driver); triage does not run merge drivers: pick this commit with git", path, driver, driver)
+		return a, false, nil
+	}
 	const maxXdiffSize = 1024 * 1024 * 1023 // MAX_XDIFF_SIZE
-	if len(orig) > maxXdiffSize || len(src1) > maxXdiffSize || len(src2) > maxXdiffSize ||
+	if driver == "binary" || len(orig) > maxXdiffSize || len(src1) > maxXdiffSize || len(src2) > maxXdiffSize ||
 		isBinary(orig) || isBinary(src1) || isBinary(src2) {
 		// ll_binary_merge: keep ours, report a conflict.
 		m.pathMsg("binary", true, path, nil, "warning: Cannot merge binary files: %s (%s vs. %s)", path, name1, name2)
 		return a, false, nil
 	}
-	res, err := m.merge3(orig, src1, src2, fileMergeLabels{Base: base, Ours: name1, Theirs: name2, MarkerSize: 7 + extraMarkerSize})
+	res, err := m.merge3(orig, src1, src2, fileMergeLabels{Base: base, Ours: name1, Theirs: name2, MarkerSize: 7 + extraMarkerSize, Union: driver == "union"})
 	if err != nil {
 		return plumbing.ZeroHash, false, fmt.Errorf("merge %s: %w", path, err)
 	}

@@ -12,6 +12,9 @@ func defaultMerge3(base, ours, theirs []byte, l fileMergeLabels) (fileMergeOutpu
 	opts := xdiff.DefaultMergeOptions()
 	opts.MarkerSize = l.MarkerSize
 	opts.BaseLabel, opts.OursLabel, opts.TheirsLabel = l.Base, l.Ours, l.Theirs
+	if l.Union {
+		opts.Favor = xdiff.FavorUnion
+	}
 	r := xdiff.Merge3(base, ours, theirs, opts)
 	if r.Err != nil {
 		return fileMergeOutput{}, fmt.Errorf("internal merge failed: %w", r.Err)
