@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/bmatcuk/doublestar/v4"
@@ -111,16 +112,58 @@ func (r attrRule) matches(path, dir string) bool {
 	return ok
 }
 
-// attrEnv is what attributes come from besides the tree: read once per Apply.
+// attrEnv is what a merge reads besides the trees, once per Apply: the
+// attribute files outside the tree and the merge settings of the config.
 type attrEnv struct {
 	outer  []*attrFile
 	info   *attrFile
 	config *mergeDriverConfig
+	// dirRenames is merge.directoryRenames: dirRenamesConflict (git's
+	// default), dirRenamesTrue or dirRenamesNone.
+	dirRenames int
+	// renameLimit is merge.renameLimit (else diff.renameLimit); 0: 7000.
+	renameLimit int
 }
+
+const (
+	dirRenamesConflict = iota
+	dirRenamesTrue
+	dirRenamesNone
+)
 
 func newAttrEnv(repo storage.Storer) *attrEnv {
 	outer, info, cfg := loadAttrEnvironment(repo)
-	return &attrEnv{outer: outer, info: info, config: cfg}
+	e := &attrEnv{outer: outer, info: info, config: cfg}
+	var scopes []*config.Config
+	if g, err := config.LoadConfig(config.GlobalScope); err == nil {
+		scopes = append(scopes, g)
+	}
+	if c, err := repo.Config(); err == nil {
+		scopes = append(scopes, c)
+	}
+	for _, c := range scopes { // the repository's config wins
+		if v, err := strconv.Atoi(c.Raw.Section("diff").Option("renamelimit")); err == nil {
+			e.renameLimit = v
+		}
+	}
+	for _, c := range scopes {
+		m := c.Raw.Section("merge")
+		if v, err := strconv.Atoi(m.Option("renamelimit")); err == nil {
+			e.renameLimit = v
+		}
+		if m.HasOption("directoryrenames") || m.HasOption("directoryRenames") {
+			v := strings.ToLower(m.Option("directoryrenames"))
+			switch v {
+			case "true", "yes", "on", "1":
+				e.dirRenames = dirRenamesTrue
+			case "false", "no", "off", "0", "":
+				e.dirRenames = dirRenamesNone
+			case "conflict":
+				e.dirRenames = dirRenamesConflict
+			}
+		}
+	}
+	return e
 }
 
 // source gives the attributes of the paths of tree (nil env: none).

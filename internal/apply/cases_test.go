@@ -181,3 +181,22 @@ func TestCorpusSeedsWhereGitAborts(t *testing.T) {
 		})
 	}
 }
+
+func TestDirectoryRenameSettingsMatchGit(t *testing.T) {
+	body, other := numbered("body", 12), numbered("other", 12)
+	base := fstate{"old/a": textOf(body...), "old/b": textOf(other...)}
+	ours := fstate{"new/a": textOf(body...), "new/b": textOf(other...)}
+	pick := fstate{"old/a": textOf(body...), "old/b": textOf(other...), "old/c": textOf("new file")}
+	for _, tc := range []struct{ value, outcome string }{{"true", ""}, {"false", ""}, {"conflict", "conflict"}} {
+		t.Run(tc.value, func(t *testing.T) {
+			needGit(t)
+			sc := &scenario{base: base, pre: base, ours: ours, picks: []fstate{pick}, pickIdx: []int{0},
+				messages: []string{"Add c"}, config: map[string]string{"merge.directoryRenames": tc.value}}
+			var stats corpusStats
+			checkAgainstGit(t, sc, &stats)
+			if (tc.outcome == "conflict") != (stats.conflict == 1) {
+				t.Fatalf("stats %+v, want outcome %q", stats, tc.outcome)
+			}
+		})
+	}
+}

@@ -363,6 +363,7 @@ type scenario struct {
 	picks           []fstate // successive commits after pre on "theirs"
 	pickIdx         []int    // which of them to cherry-pick, in order
 	messages        []string
+	config          map[string]string // "section.key" set in the repository's config
 }
 
 func newScenario(r source) *scenario {
@@ -473,6 +474,19 @@ func (sc *scenario) build(t testing.TB, dir string) builtScenario {
 	ours, err := commitState(b, sc.base, sc.ours, ann, "ours")
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(sc.config) > 0 {
+		cfg, err := b.Repo.Config()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k, v := range sc.config {
+			i := strings.IndexByte(k, '.')
+			cfg.Raw.Section(k[:i]).SetOption(k[i+1:], v)
+		}
+		if err := b.Repo.SetConfig(cfg); err != nil {
+			t.Fatal(err)
+		}
 	}
 	bs := builtScenario{dir: dir, ours: ours}
 	for _, i := range sc.pickIdx {

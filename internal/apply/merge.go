@@ -60,6 +60,7 @@ type merger struct {
 	merge3 fileMerger
 	labels mergeLabels
 	attrs  *attrSource
+	env    *attrEnv
 
 	paths      map[string]*pathInfo
 	conflicted map[string]*pathInfo
@@ -111,6 +112,7 @@ func mergeTrees(st *objStore, merge3 fileMerger, labels mergeLabels, env *attrEn
 	}()
 	m := newMerger(st, merge3, labels)
 	m.attrs = env.source(st, side1)
+	m.env = env
 	if err := m.collectMergeInfo(base, side1, side2); err != nil {
 		return nil, err
 	}
@@ -441,6 +443,20 @@ func (m *merger) handleDeferredEntries() error {
 
 /*** rename detection ***/
 
+func (m *merger) dirRenamesMode() int {
+	if m.env == nil {
+		return dirRenamesConflict
+	}
+	return m.env.dirRenames
+}
+
+func (m *merger) renameLimit() int {
+	if m.env == nil || m.env.renameLimit <= 0 {
+		return 7000
+	}
+	return m.env.renameLimit
+}
+
 func (m *merger) possibleSideRenames(side int) bool {
 	return len(m.pairs[side]) > 0 && len(m.relevantSources[side]) > 0
 }
@@ -465,7 +481,7 @@ func (m *merger) detectRegularRenames(side int) error {
 		return nil
 	}
 	m.dirRenameCount[side] = newGitMap[*gitMap[int]]()
-	q, err := detectRenames(m.st, m.pairs[side], m.relevantSources[side], m.dirsRemoved[side], m.dirRenameCount[side])
+	q, err := detectRenames(m.st, m.pairs[side], m.relevantSources[side], m.dirsRemoved[side], m.dirRenameCount[side], m.renameLimit())
 	if err != nil {
 		return err
 	}
@@ -672,6 +688,12 @@ func (m *merger) applyDirectoryRenameModifications(p *filepair, newPath string) 
 		newCI.stages[index] = ci.stages[index]
 		ci = newCI
 	}
+	if m.dirRenamesMode() == dirRenamesTrue {
+		m.pathMsg("directory rename applied", false, newPath, []string{oldPath},
+			"Path updated: %s moved to %s inside a directory that was renamed in %s.", oldPath, newPath, branchWithDirRename)
+		p.two.path = newPath
+		return
+	}
 	ci.pathConflict = true
 	if p.status == 'A' {
 		m.pathMsg("directory rename suggested", true, newPath, []string{oldPath},
@@ -716,9 +738,11 @@ func (m *merger) detectAndProcessRenames() (bool, error) {
 		}
 	}
 	// Directory renames: merge.directoryRenames defaults to "conflict".
-	clean = m.getProvisionalDirectoryRenames(1) && clean
-	clean = m.getProvisionalDirectoryRenames(2) && clean
-	m.handleDirectoryLevelConflicts()
+	if m.dirRenamesMode() != dirRenamesNone {
+		clean = m.getProvisionalDirectoryRenames(1) && clean
+		clean = m.getProvisionalDirectoryRenames(2) && clean
+		m.handleDirectoryLevelConflicts()
+	}
 
 	var collisions [3]map[string]*collisionInfo
 	for i := 1; i <= 2; i++ {

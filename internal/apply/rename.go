@@ -57,6 +57,7 @@ type renameDetector struct {
 	relevantSources map[string]int
 	dirsRemoved     map[string]int
 	dirRenameCount  *gitMap[*gitMap[int]]
+	renameLimit     int
 	// dir_rename_info
 	setup           bool
 	idxMap          map[string]int
@@ -68,8 +69,8 @@ type renameDetector struct {
 // returns the queue with renames paired, as diffcore_rename_extended leaves
 // diff_queued_diff.
 func detectRenames(st *objStore, q []*filepair, relevant map[string]int, dirsRemoved map[string]int,
-	dirRenameCount *gitMap[*gitMap[int]]) ([]*filepair, error) {
-	d := &renameDetector{st: st, relevantSources: relevant, dirsRemoved: dirsRemoved, dirRenameCount: dirRenameCount}
+	dirRenameCount *gitMap[*gitMap[int]], renameLimit int) ([]*filepair, error) {
+	d := &renameDetector{st: st, relevantSources: relevant, dirsRemoved: dirsRemoved, dirRenameCount: dirRenameCount, renameLimit: renameLimit}
 	for _, p := range q {
 		switch {
 		case !p.one.valid:
@@ -121,8 +122,7 @@ func (d *renameDetector) run() error {
 	if numDst == 0 || numSrc == 0 {
 		return nil
 	}
-	const renameLimit = 7000 // merge-ort's default merge.renameLimit
-	if uint64(numDst)*uint64(numSrc) > renameLimit*renameLimit {
+	if limit := uint64(d.renameLimit); limit > 0 && uint64(numDst)*uint64(numSrc) > limit*limit {
 		return nil // git warns and skips inexact detection
 	}
 	type score struct {
