@@ -184,19 +184,15 @@ func (b *builder) prefetchMerges() map[int]*mergeDiffs {
 	}
 	go func() {
 		defer close(work)
-		for _, i := range jobs {
+		for k, i := range jobs {
 			select {
 			case work <- i:
 			case <-b.ctx.Done():
-				for _, j := range jobs {
-					if md := out[j]; md.parents == nil && md.err == nil {
-						select {
-						case <-md.done:
-						default:
-							md.err = b.ctx.Err()
-							close(md.done)
-						}
-					}
+				// The jobs never handed out end with the context's error;
+				// those a worker took end when it is done with them.
+				for _, j := range jobs[k:] {
+					out[j].err = b.ctx.Err()
+					close(out[j].done)
 				}
 				return
 			}

@@ -606,3 +606,22 @@ func TestParseKinds(t *testing.T) {
 		t.Fatalf("error: %v", err)
 	}
 }
+
+func TestCancelled(t *testing.T) {
+	h := newHistory(t, nil)
+	h.content("f", numbered(10, nil))
+	h.content("f@A", numbered(10, map[int]string{2: "A\n"}))
+	h.content("f@B", numbered(10, map[int]string{8: "B\n"}))
+	h.content("f@M", numbered(10, map[int]string{2: "A\n", 8: "B\n"}))
+	h.commit("A", "", "", h.change("f", "f", "f@A"))
+	h.commit("B", "", "", h.change("f", "f", "f@B"))
+	for i := 0; i < 20; i++ {
+		h.merge(fmt.Sprintf("M%d", i), []string{"A", "B"}, []vcs.FileChange{h.change("f", "f@A", "f@M")}, []vcs.FileChange{h.change("f", "f@B", "f@M")})
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	rng := &vcs.Range{Base: h.base.Hash, Head: h.commits[len(h.commits)-1].Hash, Commits: h.commits}
+	if _, err := Build(ctx, h.src, rng, Options{}); err == nil || !strings.Contains(err.Error(), "context canceled") {
+		t.Fatalf("cancelled build: %v", err)
+	}
+}

@@ -404,7 +404,7 @@ func scanTokens(text string, emit func(tok string, def bool)) {
 			}
 			break
 		}
-		if segments >= 2 && keyShaped && text[end-1] != '.' {
+		if segments >= 2 && keyShaped && text[end-1] != '.' && end-start >= minKeyLen {
 			emit(text[start:end], looksDefined(text, start, end))
 		}
 		if end == start {
@@ -416,6 +416,9 @@ func scanTokens(text string, emit func(tok string, def bool)) {
 		i = end
 	}
 }
+
+// minKeyLen keeps short dotted words (a.b, x.ok) out of the keys.
+const minKeyLen = 6
 
 // codeShaped tells an identifier from a word of prose: it has an underscore,
 // a digit, or a capital letter after its first character.

@@ -210,6 +210,9 @@ var (
 // typo cannot claim thousands of revisions.
 const maxMergedRange = 500
 
+// maxRevision bounds the revision numbers read from messages.
+const maxRevision = 1 << 30
+
 // MergedRevisions returns the Subversion revisions a message records as
 // merged: only lines that start with a merge verb and list revisions, and
 // svn:mergeinfo lines.
@@ -225,13 +228,15 @@ func MergedRevisions(msg string) []int {
 			continue
 		}
 		for _, it := range revItemRE.FindAllStringSubmatch(list, -1) {
-			from, _ := strconv.Atoi(it[1])
+			from, err := strconv.Atoi(it[1])
+			if err != nil || from > maxRevision {
+				continue // not a revision any repository has
+			}
 			to := from
 			if it[2] != "" {
-				to, _ = strconv.Atoi(it[2])
-			}
-			if to < from || to-from > maxMergedRange {
-				to = from
+				if n, err := strconv.Atoi(it[2]); err == nil && n >= from && n-from <= maxMergedRange {
+					to = n
+				}
 			}
 			for r := from; r <= to; r++ {
 				out = append(out, r)

@@ -383,6 +383,7 @@ func TestMergedRevisions(t *testing.T) {
 		"Merge branch 'hotfix/PAY-111'":                              "",
 		"Merge of release\n\nsvn:mergeinfo /trunk:24911,24915-24916": "24911 24915 24916",
 		"Merged r1-r999999 from trunk":                               "1",
+		"Merged r99999999999999999999 and r5":                        "5",
 	} {
 		var got []string
 		for _, r := range MergedRevisions(msg) {
