@@ -95,11 +95,14 @@ func Build(ctx context.Context, src Source, rng *vcs.Range, opts Options) (*Grap
 }
 
 type builder struct {
-	ctx   context.Context
-	src   Source
-	opts  Options
-	g     *Graph
-	edges map[edgeKey]*Edge
+	// peakViews is the most views alive at once (for tests: memory follows
+	// the history's width, not its length).
+	peakViews int
+	ctx       context.Context
+	src       Source
+	opts      Options
+	g         *Graph
+	edges     map[edgeKey]*Edge
 }
 
 type edgeKey struct {
@@ -299,6 +302,7 @@ func (b *builder) pass(merges map[int]*mergeDiffs, syms *symbolIndex) error {
 		}
 		if pending[i] > 0 {
 			views[i] = v
+			b.peakViews = max(b.peakViews, len(views))
 		}
 	}
 	return nil

@@ -547,7 +547,7 @@ func TestBothDirections(t *testing.T) {
 }
 
 func TestViewsAreFreed(t *testing.T) {
-	// A long chain keeps one view alive at a time; a fork copies it once.
+	// A long chain keeps one view alive at a time; two parallel branches two.
 	h := newHistory(t, nil)
 	prev := ""
 	for i := 0; i < 200; i++ {
@@ -555,9 +555,28 @@ func TestViewsAreFreed(t *testing.T) {
 		h.commit(name, prev, "", mod("f", hk(i+1, 1, i+1, 1)))
 		prev = name
 	}
-	g := h.build(Options{})
-	if n := len(g.Edges()); n != 199 {
-		t.Fatalf("%d edges in a chain of adjacent edits, want 199", n)
+	rng := &vcs.Range{Base: h.base.Hash, Head: h.commits[len(h.commits)-1].Hash, Commits: h.commits}
+	b := &builder{ctx: context.Background(), src: h.src, g: newGraph(rng.Base, rng.Head, rng.Commits), edges: map[edgeKey]*Edge{}}
+	if err := b.pass(b.prefetchMerges(), nil); err != nil {
+		t.Fatal(err)
+	}
+	if b.peakViews != 1 || len(b.edges) != 199 {
+		t.Fatalf("a chain of 200: %d views alive at most, %d edges; want 1 and 199", b.peakViews, len(b.edges))
+	}
+	h = newHistory(t, nil)
+	h.commit("A0", "", "", mod("a", hk(1, 1, 1, 1)))
+	h.commit("B0", "", "", mod("b", hk(1, 1, 1, 1)))
+	for i := 1; i < 50; i++ {
+		h.commit(fmt.Sprintf("A%d", i), fmt.Sprintf("A%d", i-1), "", mod("a", hk(i+1, 1, i+1, 1)))
+		h.commit(fmt.Sprintf("B%d", i), fmt.Sprintf("B%d", i-1), "", mod("b", hk(i+1, 1, i+1, 1)))
+	}
+	rng = &vcs.Range{Base: h.base.Hash, Head: h.commits[len(h.commits)-1].Hash, Commits: h.commits}
+	b = &builder{ctx: context.Background(), src: h.src, g: newGraph(rng.Base, rng.Head, rng.Commits), edges: map[edgeKey]*Edge{}}
+	if err := b.pass(b.prefetchMerges(), nil); err != nil {
+		t.Fatal(err)
+	}
+	if b.peakViews != 2 {
+		t.Fatalf("two interleaved branches: %d views alive at most, want 2", b.peakViews)
 	}
 }
 
