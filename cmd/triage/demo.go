@@ -20,6 +20,8 @@ var demoSteps = [][]string{
 	{"classify"},
 	{"plan", "--keep", "class:recette-fix", "--keep", "class:prod-fix"},
 	{"apply", "--branch", "release/pruned", "--reproducible", "--committer", "Triage Demo <demo@triage.invalid>"},
+	{"risk", "--keep", "class:recette-fix", "--keep", "class:prod-fix"},
+	{"gate", "v1.4.0..release/pruned"},
 }
 
 func newDemoCmd(streams ioStreams, runF func(*cobra.Command, *demoOptions) error) *cobra.Command {
@@ -68,7 +70,7 @@ func runDemo(cmd *cobra.Command, opts *demoOptions, streams ioStreams) error {
 			return fmt.Errorf("demo step 'triage %s': %w", strings.Join(args, " "), err)
 		}
 	}
-	fmt.Fprintf(streams.Out, "\nTry it yourself: cd %s && triage classify --format markdown\n", dir)
+	fmt.Fprintf(streams.Out, "\nTry it yourself:\n  cd %s\n  triage explain 6792899       # why PAY-110's fix needs PAY-109's feature\n  triage deps --format dot     # the graph, for Graphviz\n  triage classify --format csv --csv-sep ';' --bom -o triage.csv\n", dir)
 	return nil
 }
 

@@ -137,8 +137,8 @@ func runGate(ctx context.Context, opts *gateOptions, streams ioStreams) error {
 	}
 	if !res.Passed() {
 		n := res.Counts()
-		return &findingsError{fmt.Sprintf("triage gate: %s violates the policy (%d error(s), %d warning(s), %d waived): fix them as each one says, or waive them in %s with a reason",
-			spec, n.Errors, n.Warnings, n.Waived, filepath.Base(cfg.Path))}
+		return &findingsError{fmt.Sprintf("triage gate: %s violates the policy (%s, %s, %d waived): fix them as each one says, or waive them in %s with a reason",
+			spec, countOf(n.Errors, "error", "errors"), countOf(n.Warnings, "warning", "warnings"), n.Waived, filepath.Base(cfg.Path))}
 	}
 	return nil
 }
@@ -452,4 +452,12 @@ func appendStepSummary(meta report.GateMeta, res *gate.Result) error {
 		return err
 	}
 	return f.Close()
+}
+
+// countOf says "1 error" or "2 errors".
+func countOf(n int, one, many string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
