@@ -5,10 +5,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"sort"
 	"strings"
 	"time"
 
+	"github.com/go-git/go-billy/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/storage"
 )
@@ -226,6 +228,9 @@ func checkBranch(repo storage.Storer, branch string, force bool) (plumbing.Refer
 	if h, err := repo.Reference(plumbing.HEAD); err == nil && h.Type() == plumbing.SymbolicReference && h.Target() == name {
 		return "", nil, fmt.Errorf("branch '%s' is checked out: triage never moves the checked-out branch; choose another --branch", branch)
 	}
+	if wt := linkedWorktreeWith(repo, name); wt != "" {
+		return "", nil, fmt.Errorf("branch '%s' is checked out in the worktree %s: triage never moves a checked-out branch; choose another --branch", branch, wt)
+	}
 	ref, err := repo.Reference(name)
 	switch {
 	case errors.Is(err, plumbing.ErrReferenceNotFound):
@@ -236,6 +241,38 @@ func checkBranch(repo storage.Storer, branch string, force bool) (plumbing.Refer
 		return "", nil, fmt.Errorf("branch '%s' exists at %s; pass --force to replace it, or choose another --branch", branch, shortHash(ref.Hash()))
 	}
 	return name, ref, nil
+}
+
+// linkedWorktreeWith returns the linked worktree (git worktree add) whose
+// HEAD is the branch, if any.
+func linkedWorktreeWith(repo storage.Storer, name plumbing.ReferenceName) string {
+	fsys, ok := repo.(interface{ Filesystem() billy.Filesystem })
+	if !ok {
+		return ""
+	}
+	fs := fsys.Filesystem()
+	dirs, err := fs.ReadDir("worktrees")
+	if err != nil {
+		return ""
+	}
+	for _, d := range dirs {
+		f, err := fs.Open(fs.Join("worktrees", d.Name(), "HEAD"))
+		if err != nil {
+			continue
+		}
+		b, _ := io.ReadAll(f)
+		f.Close()
+		if strings.TrimSpace(string(b)) == "ref: "+name.String() {
+			where := d.Name()
+			if g, err := fs.Open(fs.Join("worktrees", d.Name(), "gitdir")); err == nil {
+				p, _ := io.ReadAll(g)
+				g.Close()
+				where = strings.TrimSuffix(strings.TrimSpace(string(p)), "/.git")
+			}
+			return where
+		}
+	}
+	return ""
 }
 
 // checkRefFormat applies git check-ref-format's rules to a branch name.

@@ -461,3 +461,20 @@ func TestDeletingEverythingStoresTheEmptyTree(t *testing.T) {
 		t.Fatalf("the empty tree is not stored: %v", err)
 	}
 }
+
+func TestApplyRefusesBranchOfALinkedWorktree(t *testing.T) {
+	needGit(t)
+	f := newFixture(t)
+	wt := filepath.Join(t.TempDir(), "wt")
+	mustGit(t, f.dir, "worktree", "add", "-q", wt, "feature")
+	r, err := git.PlainOpen(f.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := testOptions()
+	opts.Branch, opts.Force = "feature", true
+	_, err = Apply(context.Background(), r.Storer, f.main, []plumbing.Hash{f.pickClean}, opts)
+	if err == nil || !strings.Contains(err.Error(), "is checked out in the worktree "+wt) {
+		t.Fatalf("error %v", err)
+	}
+}
