@@ -16,6 +16,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
 
+	"github.com/triage-dev/triage/internal/xdiff"
 	"github.com/triage-dev/triage/testdata/repos"
 )
 
@@ -154,7 +155,7 @@ func (g *gen) filesOf(s fstate, keep func(fentry) bool) []string {
 }
 
 func isText(e fentry) bool {
-	return (e.mode == filemode.Regular || e.mode == filemode.Executable) && !isBinary(e.data)
+	return (e.mode == filemode.Regular || e.mode == filemode.Executable) && !xdiff.IsBinary(e.data)
 }
 
 func (g *gen) initial() fstate {
@@ -256,7 +257,7 @@ func (g *gen) op(s fstate) {
 		}
 		s[p] = e
 	case k < 80: // binary file added or changed
-		bins := g.filesOf(s, func(e fentry) bool { return e.mode == filemode.Regular && isBinary(e.data) })
+		bins := g.filesOf(s, func(e fentry) bool { return e.mode == filemode.Regular && xdiff.IsBinary(e.data) })
 		if len(bins) > 0 && g.pick(2) == 0 {
 			p := bins[g.pick(len(bins))]
 			d := append([]byte(nil), s[p].data...)

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/triage-dev/triage/internal/xdiff"
 )
 
 // Content merges and process_entries of merge-ort: every path gets its
@@ -115,7 +117,7 @@ func (m *merger) merge3way(path string, o, a, b plumbing.Hash, pathnames [3]stri
 	}
 	const maxXdiffSize = 1024 * 1024 * 1023 // MAX_XDIFF_SIZE
 	if driver == "binary" || len(orig) > maxXdiffSize || len(src1) > maxXdiffSize || len(src2) > maxXdiffSize ||
-		isBinary(orig) || isBinary(src1) || isBinary(src2) {
+		xdiff.IsBinary(orig) || xdiff.IsBinary(src1) || xdiff.IsBinary(src2) {
 		// ll_binary_merge: keep ours, report a conflict.
 		m.pathMsg("binary", true, path, nil, "warning: Cannot merge binary files: %s (%s vs. %s)", path, name1, name2)
 		return a, false, nil

@@ -2,13 +2,10 @@ package apply
 
 import (
 	"bytes"
-	"fmt"
-	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
-	"golang.org/x/text/encoding"
-	"golang.org/x/text/encoding/htmlindex"
-	"golang.org/x/text/encoding/ianaindex"
+
+	"github.com/triage-dev/triage/internal/vcs"
 )
 
 // rawCommit is a commit object as stored, split the way git's sequencer
@@ -32,87 +29,19 @@ func (s *objStore) commit(h plumbing.Hash) (*rawCommit, error) {
 // (repo_logmsg_reencode then get_author / find_commit_subject): a message in
 // a declared legacy encoding is re-encoded to UTF-8, headers included.
 func parseRawCommit(h plumbing.Hash, raw []byte) (*rawCommit, error) {
-	if enc := header(raw, "encoding"); enc != "" && !isUTF8Name(enc) {
-		if e := lookupEncoding(enc); e != nil {
-			if out, err := e.NewDecoder().Bytes(raw); err == nil {
-				raw = dropHeader(out, "encoding")
+	hdr, _, err := vcs.ParseCommitHeader(h, raw)
+	if err != nil {
+		return nil, err
+	}
+	if enc, ok := vcs.MessageEncoding(hdr.Encoding); ok {
+		if out, err := enc.NewDecoder().Bytes(raw); err == nil {
+			raw = out
+			if hdr, _, err = vcs.ParseCommitHeader(h, raw); err != nil {
+				return nil, err
 			}
 		}
-	} else if enc != "" {
-		raw = dropHeader(raw, "encoding")
 	}
-	c := &rawCommit{}
-	rest := raw
-	for len(rest) > 0 {
-		nl := bytes.IndexByte(rest, '\n')
-		if nl < 0 {
-			nl = len(rest)
-		}
-		line := rest[:nl]
-		if len(line) == 0 {
-			break
-		}
-		switch {
-		case bytes.HasPrefix(line, []byte("tree ")):
-			c.tree = plumbing.NewHash(string(line[5:]))
-		case bytes.HasPrefix(line, []byte("parent ")):
-			c.parents = append(c.parents, plumbing.NewHash(string(line[7:])))
-		case bytes.HasPrefix(line, []byte("author ")) && c.author == "":
-			c.author = string(line[7:])
-		}
-		rest = rest[min(nl+1, len(rest)):]
-	}
-	if c.tree.IsZero() {
-		return nil, fmt.Errorf("commit %s has no tree (corrupt object; run git fsck)", h)
-	}
-	c.message = subjectOnward(raw)
-	return c, nil
-}
-
-// header returns the value of the first header line "key value".
-func header(raw []byte, key string) string {
-	for len(raw) > 0 {
-		nl := bytes.IndexByte(raw, '\n')
-		if nl <= 0 {
-			return ""
-		}
-		line := raw[:nl]
-		if bytes.HasPrefix(line, []byte(key+" ")) {
-			return string(line[len(key)+1:])
-		}
-		raw = raw[nl+1:]
-	}
-	return ""
-}
-
-func dropHeader(raw []byte, key string) []byte {
-	out := make([]byte, 0, len(raw))
-	rest := raw
-	for len(rest) > 0 {
-		nl := bytes.IndexByte(rest, '\n')
-		if nl <= 0 {
-			break
-		}
-		if !bytes.HasPrefix(rest[:nl], []byte(key+" ")) {
-			out = append(out, rest[:nl+1]...)
-		}
-		rest = rest[nl+1:]
-	}
-	return append(out, rest...)
-}
-
-func isUTF8Name(enc string) bool {
-	return strings.EqualFold(enc, "utf-8") || strings.EqualFold(enc, "utf8")
-}
-
-func lookupEncoding(name string) encoding.Encoding {
-	if e, err := ianaindex.IANA.Encoding(name); err == nil && e != nil {
-		return e
-	}
-	if e, err := htmlindex.Get(name); err == nil {
-		return e
-	}
-	return nil
+	return &rawCommit{tree: hdr.Tree, parents: hdr.Parents, author: string(hdr.Author), message: subjectOnward(raw)}, nil
 }
 
 // subjectOnward is find_commit_subject's pointer: the message after the
@@ -140,8 +69,6 @@ func subjectOnward(raw []byte) []byte {
 	return msg
 }
 
-const cherryPickedPrefix = "(cherry picked from commit "
-
 // cherryPickMessage builds the message `git cherry-pick -x` records:
 // the original message, a blank line unless it ends with a trailer block,
 // the origin line, then git's whitespace cleanup.
@@ -153,10 +80,10 @@ func cherryPickMessage(original []byte, source plumbing.Hash) []byte {
 	if len(msg) > 0 && msg[len(msg)-1] != '\n' {
 		msg = append(msg, '\n')
 	}
-	if !hasConformingFooter(msg) {
+	if !vcs.EndsWithTrailers(string(msg)) {
 		msg = append(msg, '\n')
 	}
-	msg = append(msg, cherryPickedPrefix...)
+	msg = append(msg, vcs.CherryPickedPrefix...)
 	msg = append(msg, source.String()...)
 	msg = append(msg, ")\n"...)
 	return stripspace(msg)
@@ -200,178 +127,6 @@ func stripspace(b []byte) []byte {
 		out = append(out, '\n')
 	}
 	return out
-}
-
-// hasConformingFooter tells whether msg ends with a trailer block, as
-// git's trailer.c sees it (with no "---" divider and default config).
-func hasConformingFooter(msg []byte) bool {
-	end := len(msg) - ignoreNonTrailer(msg)
-	return findTrailerStart(msg[:end]) != end
-}
-
-const commentChar = '#'
-
-// ignoreNonTrailer is ignore_non_trailer: the length of the trailing
-// comments, blank lines and old "Conflicts:" block.
-func ignoreNonTrailer(buf []byte) int {
-	cutoff := locateEnd(buf)
-	boc, bol := 0, 0
-	inOldConflicts := false
-	for bol < cutoff {
-		next := bytes.IndexByte(buf[bol:], '\n')
-		if next < 0 {
-			next = len(buf)
-		} else {
-			next += bol + 1
-		}
-		switch {
-		case buf[bol] == commentChar || buf[bol] == '\n':
-			if boc == 0 {
-				boc = bol
-			}
-		case bytes.HasPrefix(buf[bol:], []byte("Conflicts:\n")):
-			inOldConflicts = true
-			if boc == 0 {
-				boc = bol
-			}
-		case inOldConflicts && buf[bol] == '\t':
-		case boc != 0:
-			boc = 0
-			inOldConflicts = false
-		}
-		bol = next
-	}
-	if boc != 0 {
-		return len(buf) - boc
-	}
-	return len(buf) - cutoff
-}
-
-// locateEnd is wt_status_locate_end: where a scissors line cuts the message.
-func locateEnd(buf []byte) int {
-	pattern := "\n" + string(commentChar) + " ------------------------ >8 ------------------------"
-	if bytes.HasPrefix(buf, []byte(pattern[1:])) {
-		return 0
-	}
-	if i := bytes.Index(buf, []byte(pattern)); i >= 0 {
-		return i + 1
-	}
-	return len(buf)
-}
-
-var gitGeneratedPrefixes = []string{"Signed-off-by: ", cherryPickedPrefix}
-
-func nextLine(buf []byte, i int) int {
-	if n := bytes.IndexByte(buf[i:], '\n'); n >= 0 {
-		return i + n + 1
-	}
-	return len(buf)
-}
-
-func lastLine(buf []byte, n int) int {
-	if n == 0 {
-		return -1
-	}
-	if n == 1 {
-		return 0
-	}
-	for i := n - 2; i >= 0; i-- {
-		if buf[i] == '\n' {
-			return i + 1
-		}
-	}
-	return 0
-}
-
-func isBlankLine(buf []byte, i int) bool {
-	for i < len(buf) && buf[i] != '\n' && gitIsSpace(buf[i]) {
-		i++
-	}
-	return i >= len(buf) || buf[i] == '\n'
-}
-
-// findSeparator is find_separator with the default separators ":".
-func findSeparator(line []byte) int {
-	whitespace := false
-	for i := 0; i < len(line); i++ {
-		c := line[i]
-		if c == ':' {
-			return i
-		}
-		if !whitespace && (isAlnum(c) || c == '-') {
-			continue
-		}
-		if i != 0 && (c == ' ' || c == '\t') {
-			whitespace = true
-			continue
-		}
-		break
-	}
-	return -1
-}
-
-func isAlnum(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-}
-
-// findTrailerStart is find_trailer_start: the start of the last paragraph
-// if it is a trailer block, else len(buf).
-func findTrailerStart(buf []byte) int {
-	n := len(buf)
-	s := 0
-	for s < n {
-		if buf[s] != commentChar && isBlankLine(buf, s) {
-			break
-		}
-		s = nextLine(buf, s)
-	}
-	endOfTitle := s
-	onlySpaces := true
-	recognizedPrefix := false
-	trailerLines, nonTrailerLines, possibleContinuation := 0, 0, 0
-outer:
-	for l := lastLine(buf, n); l >= endOfTitle; l = lastLine(buf, l) {
-		if buf[l] == commentChar {
-			nonTrailerLines += possibleContinuation
-			possibleContinuation = 0
-			continue
-		}
-		if isBlankLine(buf, l) {
-			if onlySpaces {
-				continue
-			}
-			nonTrailerLines += possibleContinuation
-			if recognizedPrefix && trailerLines*3 >= nonTrailerLines {
-				return nextLine(buf, l)
-			} else if trailerLines > 0 && nonTrailerLines == 0 {
-				return nextLine(buf, l)
-			}
-			return n
-		}
-		onlySpaces = false
-		for _, p := range gitGeneratedPrefixes {
-			if bytes.HasPrefix(buf[l:], []byte(p)) {
-				trailerLines++
-				possibleContinuation = 0
-				recognizedPrefix = true
-				continue outer
-			}
-		}
-		lineEnd := nextLine(buf, l)
-		sep := findSeparator(buf[l:lineEnd])
-		switch {
-		case sep >= 1 && !gitIsSpace(buf[l]):
-			trailerLines++
-			possibleContinuation = 0
-		case gitIsSpace(buf[l]):
-			possibleContinuation++
-		default:
-			nonTrailerLines++
-			nonTrailerLines += possibleContinuation
-			possibleContinuation = 0
-		}
-	}
-	return n
 }
 
 // fixUTF8 is commit_tree_extended's verify_utf8: bytes that are not valid

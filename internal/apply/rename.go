@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/triage-dev/triage/internal/vcs"
 )
 
 // This file ports the parts of git's diffcore-rename.c that merge-ort uses
@@ -12,6 +14,11 @@ import (
 // directory rename counts). Pairing order, tie-breaking and the basename
 // heuristic all follow git, because which file a change lands on must be
 // exactly the file git picks.
+//
+// Package vcs ports the same file for `git diff -M`; the pairing is not
+// shared, on purpose: merge-ort looks only for the sources the merge needs
+// and counts and guesses directory renames as it pairs, diff -M does
+// neither. A pair's score is the same: vcs.Similarity.
 
 // Relevance of a removed directory for directory rename detection.
 const (
@@ -36,7 +43,7 @@ type filespec struct {
 	mode       uint32
 	valid      bool
 	renameUsed int
-	counts     spanCounts
+	print      *vcs.Fingerprint // nil until a similarity needs it
 	size       int64
 	sizeKnown  bool
 }
@@ -105,8 +112,7 @@ func detectRenames(st *objStore, q []*filepair, relevant map[string]int, dirsRem
 
 func (d *renameDetector) run() error {
 	renameCount := d.findExactRenames()
-	minScore := defaultScore
-	minBasenameScore := minScore + int(0.5*float64(maxScore-minScore))
+	minScore, minBasenameScore := vcs.RenameSimilarity, vcs.BasenameSimilarity
 	d.removeUnneededSources(false)
 	d.initializeDirRenameInfo()
 	n, err := d.findBasenameMatches(minBasenameScore)
@@ -232,7 +238,7 @@ func (d *renameDetector) findExactRenames() int {
 			}
 		}
 		if best >= 0 {
-			d.record(di, best, maxScore)
+			d.record(di, best, vcs.MaxSimilarity)
 			renames++
 		}
 	}
@@ -281,24 +287,20 @@ func (d *renameDetector) estimateSimilarity(src, dst *filespec, minScore int) (i
 	if err != nil {
 		return 0, err
 	}
-	maxSize, baseSize := max(ss, ds), min(ss, ds)
-	delta := maxSize - baseSize
-	if uint64(maxSize)*uint64(maxScore-minScore) < uint64(delta)*maxScore {
+	if !vcs.SimilarityReachable(ss, ds, minScore) {
 		return 0, nil
 	}
 	for _, f := range []*filespec{src, dst} {
-		if f.counts == nil {
+		if f.print == nil {
 			b, err := d.st.blob(f.oid)
 			if err != nil {
 				return 0, err
 			}
-			f.counts = hashChunks(b)
+			fp := vcs.FingerprintOf(b)
+			f.print = &fp
 		}
 	}
-	if ds == 0 {
-		return 0, nil
-	}
-	return int(copiedBytes(src.counts, dst.counts) * maxScore / uint64(maxSize)), nil
+	return vcs.Similarity(*src.print, *dst.print, ss, ds), nil
 }
 
 func basenameSame(src, dst string) int {

@@ -11,6 +11,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/htmlindex"
 	"golang.org/x/text/encoding/ianaindex"
 )
 
@@ -21,92 +22,100 @@ type rawCommit struct {
 	date    int64 // committer timestamp, what git sorts by
 }
 
-// parseCommitHeader reads the tree, parents and committer date of a commit
-// object, tolerating the oddities git tolerates (missing or garbled dates).
-func parseCommitHeader(h plumbing.Hash, raw []byte) (rawCommit, error) {
-	var c rawCommit
+// CommitHeader is what a commit object's header lines say, as stored: the
+// idents are left undecoded, byte for byte. Of a header given twice, the
+// first counts, as git's find_commit_header reads it.
+type CommitHeader struct {
+	Tree      plumbing.Hash
+	Parents   []plumbing.Hash
+	Author    []byte // "Name <email> 1300000000 +0100", after "author "
+	Committer []byte
+	Encoding  string // the message's charset; "" when undeclared
+}
+
+// ParseCommitHeader reads the header lines of a raw commit object, up to the
+// blank line, and returns them with the message that follows. Lines that
+// continue a multi-line header (gpgsig, mergetag) are skipped. A missing or
+// malformed tree or parent is an error: the object is corrupt.
+func ParseCommitHeader(h plumbing.Hash, raw []byte) (CommitHeader, []byte, error) {
+	var c CommitHeader
 	for len(raw) > 0 {
 		nl := bytes.IndexByte(raw, '\n')
 		if nl < 0 {
 			nl = len(raw)
 		}
 		line := raw[:nl]
+		raw = raw[min(nl+1, len(raw)):]
 		if len(line) == 0 {
 			break
 		}
-		raw = raw[min(nl+1, len(raw)):]
+		if line[0] == ' ' {
+			continue
+		}
 		key, val, _ := bytes.Cut(line, []byte{' '})
 		switch string(key) {
 		case "tree":
 			if !plumbing.IsHash(string(val)) {
-				return c, fmt.Errorf("commit %s is corrupt (tree %q); run git fsck", h, val)
+				return c, nil, fmt.Errorf("commit %s is corrupt (tree %q); run git fsck", h, val)
 			}
-			c.tree = plumbing.NewHash(string(val))
+			c.Tree = plumbing.NewHash(string(val))
 		case "parent":
 			if !plumbing.IsHash(string(val)) {
-				return c, fmt.Errorf("commit %s is corrupt (parent %q); run git fsck", h, val)
+				return c, nil, fmt.Errorf("commit %s is corrupt (parent %q); run git fsck", h, val)
 			}
-			c.parents = append(c.parents, plumbing.NewHash(string(val)))
+			c.Parents = append(c.Parents, plumbing.NewHash(string(val)))
+		case "author":
+			if c.Author == nil {
+				c.Author = val
+			}
 		case "committer":
-			c.date = parseSignature(val).When.Unix()
+			if c.Committer == nil {
+				c.Committer = val
+			}
+		case "encoding":
+			if c.Encoding == "" {
+				c.Encoding = string(val)
+			}
 		}
 	}
-	if c.tree.IsZero() {
-		return c, fmt.Errorf("commit %s is corrupt (no tree); run git fsck", h)
+	if c.Tree.IsZero() {
+		return c, nil, fmt.Errorf("commit %s is corrupt (no tree); run git fsck", h)
+	}
+	return c, raw, nil
+}
+
+// parseCommitHeader reads the tree, parents and committer date of a commit
+// object, tolerating the oddities git tolerates (missing or garbled dates).
+func parseCommitHeader(h plumbing.Hash, raw []byte) (rawCommit, error) {
+	hdr, _, err := ParseCommitHeader(h, raw)
+	if err != nil {
+		return rawCommit{}, err
+	}
+	c := rawCommit{tree: hdr.Tree, parents: hdr.Parents}
+	if hdr.Committer != nil {
+		c.date = parseSignature(hdr.Committer).When.Unix()
 	}
 	return c, nil
 }
 
 // parseCommit decodes a whole commit object into a Commit (without Changes).
 func parseCommit(h plumbing.Hash, raw []byte) (*Commit, error) {
-	c := &Commit{Hash: h}
-	rest := raw
-	var lastKey string
-	for len(rest) > 0 {
-		nl := bytes.IndexByte(rest, '\n')
-		if nl < 0 {
-			nl = len(rest)
-		}
-		line := rest[:nl]
-		rest = rest[min(nl+1, len(rest)):]
-		if len(line) == 0 {
-			break
-		}
-		if line[0] == ' ' { // continuation of a multi-line header (gpgsig, mergetag)
-			continue
-		}
-		key, val, _ := bytes.Cut(line, []byte{' '})
-		lastKey = string(key)
-		switch lastKey {
-		case "tree":
-			if !plumbing.IsHash(string(val)) {
-				return nil, fmt.Errorf("commit %s is corrupt (tree %q); run git fsck", h, val)
-			}
-			c.Tree = plumbing.NewHash(string(val))
-		case "parent":
-			if !plumbing.IsHash(string(val)) {
-				return nil, fmt.Errorf("commit %s is corrupt (parent %q); run git fsck", h, val)
-			}
-			c.Parents = append(c.Parents, plumbing.NewHash(string(val)))
-		case "author":
-			c.Author = parseSignature(val)
-		case "committer":
-			c.Committer = parseSignature(val)
-		case "encoding":
-			c.Encoding = string(val)
-		}
+	hdr, msg, err := ParseCommitHeader(h, raw)
+	if err != nil {
+		return nil, err
 	}
-	if c.Tree.IsZero() {
-		return nil, fmt.Errorf("commit %s is corrupt (no tree); run git fsck", h)
+	c := &Commit{Hash: h, Tree: hdr.Tree, Parents: hdr.Parents, Encoding: hdr.Encoding}
+	if hdr.Author != nil {
+		c.Author = parseSignature(hdr.Author)
 	}
-	msg := rest
-	if c.Encoding != "" {
-		if dec, ok := decoderFor(c.Encoding); ok {
-			if out, err := dec.NewDecoder().Bytes(msg); err == nil {
-				msg, c.Transcoded = out, true
-				c.Author.Name = decodeString(dec, c.Author.Name)
-				c.Committer.Name = decodeString(dec, c.Committer.Name)
-			}
+	if hdr.Committer != nil {
+		c.Committer = parseSignature(hdr.Committer)
+	}
+	if dec, ok := MessageEncoding(c.Encoding); ok {
+		if out, err := dec.NewDecoder().Bytes(msg); err == nil {
+			msg, c.Transcoded = out, true
+			c.Author.Name = decodeString(dec, c.Author.Name)
+			c.Committer.Name = decodeString(dec, c.Committer.Name)
 		}
 	}
 	c.Message = string(msg)
@@ -124,10 +133,12 @@ func decodeString(enc encoding.Encoding, s string) string {
 	return s
 }
 
-// decoderFor maps a commit's encoding header to a decoder. UTF-8 (under any
-// spelling) needs none. ISO-8859-1 is decoded as true Latin-1, as iconv does
-// for git, not as its Windows-1252 superset.
-func decoderFor(name string) (encoding.Encoding, bool) {
+// MessageEncoding maps a commit's encoding header to the decoder of its
+// message; false when it needs none (UTF-8, under any spelling, or no
+// header) or the charset is unknown (the bytes are then taken as they are).
+// ISO-8859-1 is decoded as true Latin-1, as iconv does for git, not as its
+// Windows-1252 superset.
+func MessageEncoding(name string) (encoding.Encoding, bool) {
 	n := strings.ToLower(strings.TrimSpace(name))
 	switch n {
 	case "utf-8", "utf8", "":
@@ -139,11 +150,14 @@ func decoderFor(name string) (encoding.Encoding, bool) {
 	case "iso-8859-15", "latin9", "latin-9":
 		return charmap.ISO8859_15, true
 	}
-	enc, err := ianaindex.IANA.Encoding(name)
-	if err != nil || enc == nil {
-		return nil, false
+	if enc, err := ianaindex.IANA.Encoding(n); err == nil && enc != nil {
+		return enc, true
 	}
-	return enc, true
+	// The WHATWG names cover what IANA's registry spells otherwise (cp1251, sjis).
+	if enc, err := htmlindex.Get(n); err == nil {
+		return enc, true
+	}
+	return nil, false
 }
 
 // parseSignature parses "Name <email> 1300000000 +0100", keeping whatever is

@@ -12,13 +12,16 @@ import (
 // hints): exact renames first, then sources and destinations with the same
 // unique basename at a higher bar, then the best-first similarity matrix,
 // each stage with git's order and tie-breaking, so the same pairs win.
+//
+// Package apply has its own port of the pairing, on purpose: merge-ort runs
+// diffcore_rename_extended, which only looks for the sources a merge needs
+// (relevant sources), and counts and guesses directory renames as it goes.
+// Both score a pair with this package's Similarity.
 
 const (
-	maxScore           = 60000.0 // MAX_SCORE
-	defaultRenameScore = 30000   // DEFAULT_RENAME_SCORE: 50%
-	// minBasenameScore is the bar for same-basename pairs: halfway between
-	// the rename score and 100% (git's default GIT_BASENAME_FACTOR of 50).
-	minBasenameScore = defaultRenameScore + int(0.5*(maxScore-defaultRenameScore))
+	maxScore           = MaxSimilarity
+	defaultRenameScore = RenameSimilarity
+	minBasenameScore   = BasenameSimilarity
 	// defaultRenameLimit is git's default diff.renameLimit: beyond limit²
 	// candidate pairs, inexact detection is skipped (exact renames are
 	// still found). A repository's own diff.renameLimit is honoured.
@@ -36,7 +39,7 @@ type renameState struct {
 	matched []int  // per destination: source index, or -1
 	scores  []int  // per destination: rename score
 	count   int
-	spans   map[plumbing.Hash][]spanCount
+	prints  map[plumbing.Hash]Fingerprint
 	sizes   map[plumbing.Hash]int64
 }
 
@@ -264,23 +267,18 @@ func (st *renameState) similarity(si, di int, minScore int) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	maxSize, baseSize := max(srcSize, dstSize), min(srcSize, dstSize)
-	if float64(maxSize)*(maxScore-float64(minScore)) < float64(maxSize-baseSize)*maxScore {
+	if !SimilarityReachable(srcSize, dstSize, minScore) {
 		return 0, nil
 	}
-	srcSpans, err := st.spanHashes(src.oldHash)
+	srcPrint, err := st.fingerprint(src.oldHash)
 	if err != nil {
 		return 0, err
 	}
-	dstSpans, err := st.spanHashes(dst.newHash)
+	dstPrint, err := st.fingerprint(dst.newHash)
 	if err != nil {
 		return 0, err
 	}
-	copied, _ := countChanges(srcSpans, dstSpans)
-	if dstSize == 0 {
-		return 0, nil
-	}
-	return int(float64(copied) * maxScore / float64(maxSize)), nil
+	return Similarity(srcPrint, dstPrint, srcSize, dstSize), nil
 }
 
 func (st *renameState) size(h plumbing.Hash) (int64, error) {
@@ -301,20 +299,20 @@ func (st *renameState) size(h plumbing.Hash) (int64, error) {
 	return n, nil
 }
 
-func (st *renameState) spanHashes(h plumbing.Hash) ([]spanCount, error) {
-	if s, ok := st.spans[h]; ok {
-		return s, nil
+func (st *renameState) fingerprint(h plumbing.Hash) (Fingerprint, error) {
+	if f, ok := st.prints[h]; ok {
+		return f, nil
 	}
 	b, err := st.d.content(modeRegularFile, h)
 	if err != nil {
-		return nil, err
+		return Fingerprint{}, err
 	}
-	s := spanHashes(b)
-	if st.spans == nil {
-		st.spans = map[plumbing.Hash][]spanCount{}
+	f := FingerprintOf(b)
+	if st.prints == nil {
+		st.prints = map[plumbing.Hash]Fingerprint{}
 	}
-	st.spans[h] = s
-	return s, nil
+	st.prints[h] = f
+	return f, nil
 }
 
 const modeRegularFile = 0o100644

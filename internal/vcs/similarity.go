@@ -6,9 +6,25 @@ import (
 	"github.com/triage-dev/triage/internal/xdiff"
 )
 
-// Similarity estimate between two blobs, ported from git's diffcore-delta.c:
-// content is cut into chunks ending at '\n' or after 64 bytes, each chunk is
-// hashed, and the bytes of equal chunks are counted on both sides.
+// Similarity estimate between two blobs, ported from git's diffcore-delta.c
+// and estimate_similarity (diffcore-rename.c): content is cut into chunks
+// ending at '\n' or after 64 bytes, each chunk is hashed, and the bytes of
+// equal chunks are counted on both sides. `git diff -M` (this package) and
+// merge-ort's rename detection (package apply) score pairs this same way;
+// they differ in which pairs they try and in what order (see rename.go).
+
+// Similarity scores, as git counts them (diffcore.h).
+const (
+	// MaxSimilarity is a score of 100%: identical content (MAX_SCORE).
+	MaxSimilarity = 60000
+	// RenameSimilarity is the 50% a pair needs to be a rename when no -M<n>
+	// says otherwise (DEFAULT_RENAME_SCORE).
+	RenameSimilarity = 30000
+	// BasenameSimilarity is the bar for a source and a destination that are
+	// the only ones left with their file name: halfway between
+	// RenameSimilarity and 100% (git's default basename factor of 50).
+	BasenameSimilarity = RenameSimilarity + (MaxSimilarity-RenameSimilarity)/2
+)
 
 // hashBase is the prime the chunk hashes are reduced by (HASHBASE).
 const hashBase = 107927
@@ -19,9 +35,36 @@ type spanCount struct {
 	cnt  uint32
 }
 
+// Fingerprint is what similarity compares of a blob: its chunks' hashes with
+// the bytes each accounts for, sorted by hash (git's hash_chars).
+type Fingerprint struct{ spans []spanCount }
+
+// FingerprintOf cuts content into chunks and hashes them. As in git, CR of a
+// CRLF is ignored in text, and a final chunk that ends neither with '\n' nor
+// at 64 bytes is not counted.
+func FingerprintOf(content []byte) Fingerprint {
+	return Fingerprint{spans: spanHashes(content)}
+}
+
+// SimilarityReachable tells whether blobs of these sizes can be minScore
+// similar at all: git compares no content when their sizes differ too much.
+func SimilarityReachable(srcSize, dstSize int64, minScore int) bool {
+	maxSize, baseSize := max(srcSize, dstSize), min(srcSize, dstSize)
+	return float64(maxSize)*(MaxSimilarity-float64(minScore)) >= float64(maxSize-baseSize)*MaxSimilarity
+}
+
+// Similarity is estimate_similarity's score of dst as a copy of src: the
+// bytes of dst copied from src, out of the larger size, scaled to
+// MaxSimilarity. An empty dst scores 0.
+func Similarity(src, dst Fingerprint, srcSize, dstSize int64) int {
+	if dstSize == 0 {
+		return 0
+	}
+	copied, _ := countChanges(src.spans, dst.spans)
+	return int(float64(copied) * MaxSimilarity / float64(max(srcSize, dstSize)))
+}
+
 // spanHashes returns the chunk counts of content, sorted by hash (hash_chars).
-// As in git, CR of a CRLF is ignored in text, and a final chunk that ends
-// neither with '\n' nor at 64 bytes is not counted.
 func spanHashes(buf []byte) []spanCount {
 	isText := !xdiff.IsBinary(buf)
 	var spans []spanCount

@@ -12,13 +12,31 @@ import "strings"
 
 const commentChar = '#'
 
-var gitGeneratedPrefixes = []string{"Signed-off-by: ", "(cherry picked from commit "}
+// CherryPickedPrefix starts the line `git cherry-pick -x` adds to a message:
+// "(cherry picked from commit <sha>)".
+const CherryPickedPrefix = "(cherry picked from commit "
+
+var gitGeneratedPrefixes = []string{"Signed-off-by: ", CherryPickedPrefix}
 
 const scissorsLine = "# ------------------------ >8 ------------------------\n"
 
+// EndsWithTrailers tells whether a message ends with a trailer block. It is
+// what git's sequencer asks (has_conforming_footer) before appending a line
+// such as CherryPickedPrefix: a blank line goes first unless it does.
+func EndsWithTrailers(msg string) bool {
+	start, end := trailerBlock(msg)
+	return start < end
+}
+
+// trailerBlock returns where the trailer block starts and ends; start == end
+// when the message has none.
+func trailerBlock(msg string) (start, end int) {
+	end = len(msg) - ignoredLogMessageBytes(msg, len(msg))
+	return findTrailerBlockStart(msg, end), end
+}
+
 func parseTrailers(msg string) []Trailer {
-	end := len(msg) - ignoredLogMessageBytes(msg, len(msg))
-	start := findTrailerBlockStart(msg, end)
+	start, end := trailerBlock(msg)
 	if start >= end {
 		return nil
 	}
