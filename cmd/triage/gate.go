@@ -327,7 +327,7 @@ func (w *gateWork) assessRisk(in *gate.Input) error {
 	}
 	var edges []risk.Edge
 	if w.graph != nil {
-		edges = riskEdges(w.graph)
+		edges = risk.EdgesOf(w.graph)
 	}
 	bySource := map[plumbing.Hash]risk.CommitRisk{}
 	if w.source != nil {
@@ -335,9 +335,15 @@ func (w *gateWork) assessRisk(in *gate.Input) error {
 			bySource[c.Commit.Hash] = c
 		}
 	}
-	var branchEdges []risk.Edge
-	if w.source == nil {
-		branchEdges = edges
+	branchEdges := edges
+	if w.source != nil || w.graph == nil {
+		// The graph, if any, is the source's: the branch's own evidence
+		// (its reverts, fixes on its lines) needs the branch's graph.
+		g, err := deps.Build(w.ctx, w.repo, w.branch, deps.Options{NoSymbols: true})
+		if err != nil {
+			return err
+		}
+		branchEdges = risk.EdgesOf(g)
 	}
 	in.Risk = map[plumbing.Hash]gate.CommitRisk{}
 	for _, c := range risk.ScoreCommits(risk.Input{History: history, Commits: w.branch.Commits, IsFix: isFix, Edges: branchEdges}).Commits {

@@ -138,15 +138,21 @@ func runRisk(cmd *cobra.Command, opts *riskOptions, streams ioStreams) error {
 		return err
 	}
 	if opts.Backtest {
-		all := append(append([]*vcs.Commit(nil), history...), s.rng.Commits...)
-		res := risk.Backtest(all, risk.BacktestOptions{IsFix: isFix, From: len(history)})
+		// One graph over the history and the range labels what later fixes
+		// corrected; the backtest reads no symbol edge.
+		all := &vcs.Range{Head: s.rng.Head, Commits: append(append([]*vcs.Commit(nil), history...), s.rng.Commits...)}
+		graph, err := deps.Build(ctx, s.repo, all, deps.Options{NoSymbols: true})
+		if err != nil {
+			return err
+		}
+		res := risk.Backtest(graph, risk.BacktestOptions{IsFix: isFix, From: len(history)})
 		return opts.write(streams.Out, report.Backtest(s.rng.Base.String(), s.rng.Head.String(), res))
 	}
 	graph, err := deps.Build(ctx, s.repo, s.rng, deps.Options{})
 	if err != nil {
 		return err
 	}
-	edges := riskEdges(graph)
+	edges := risk.EdgesOf(graph)
 	scores := risk.ScoreCommits(risk.Input{History: history, Commits: s.rng.Commits, IsFix: isFix, Edges: edges})
 	var planRisk *risk.PlanRisk
 	if sel, with := riskSelection(cmd, s, opts); sel != nil {
@@ -227,15 +233,4 @@ func riskPlural(n int, one, many string) string {
 		return one
 	}
 	return many
-}
-
-// riskEdges hands deps' graph to risk as plain data.
-func riskEdges(g *deps.Graph) []risk.Edge {
-	all := g.Edges()
-	out := make([]risk.Edge, len(all))
-	for i, e := range all {
-		out[i] = risk.Edge{Commit: e.Commit, DependsOn: e.DependsOn, Kind: string(e.Kind), Path: e.Path,
-			Lines: e.LinesText(), Evidence: e.Evidence}
-	}
-	return out
 }

@@ -5,7 +5,7 @@ import (
 	"math/rand/v2"
 	"slices"
 
-	"github.com/triage-dev/triage/internal/vcs"
+	"github.com/triage-dev/triage/internal/deps"
 )
 
 // Metrics say how well a ranking finds the commits a later fix corrected.
@@ -38,13 +38,16 @@ type BacktestOptions struct {
 	From int
 }
 
-// Backtest runs the SZZ-style validation on a history (oldest first): each
-// commit gets the predictive score it would have had when written (size,
-// spread, the files' past, the author's experience, tests), and is labelled
-// buggy when a later fix commit (isFix, KeywordFix when nil) changed or
-// deleted lines it last wrote, per the line-ownership pass. The evidence
-// factors are left out, since they are the label itself.
-func Backtest(commits []*vcs.Commit, opts BacktestOptions) BacktestResult {
+// Backtest runs the SZZ-style validation on a history: g is deps' graph
+// over it (oldest first; symbol edges are not read, deps.Options.NoSymbols
+// saves building them). Each commit gets the predictive score it would have
+// had when written (size, spread, the files' past, the author's experience,
+// tests), and is labelled buggy when a later fix commit (isFix, KeywordFix
+// when nil) changed or deleted lines it last wrote: a line edge of g, which
+// follows every line through merges to the commit that wrote it. The
+// evidence factors are left out, since they are the label itself.
+func Backtest(g *deps.Graph, opts BacktestOptions) BacktestResult {
+	commits := g.Commits
 	isFix := opts.IsFix
 	if isFix == nil {
 		isFix = KeywordFix
@@ -55,17 +58,19 @@ func Backtest(commits []*vcs.Commit, opts BacktestOptions) BacktestResult {
 		scores[i] = float64(scoreOf(sc.predict(c)))
 		sc.record(c)
 	}
-	buggy := make([]bool, len(commits))
+	fix := make([]bool, len(commits))
 	res := BacktestResult{}
-	for i, ts := range ownershipPass(commits) {
-		if !isFix(commits[i]) || commits[i].Merge {
-			continue
+	for i, c := range commits {
+		if fix[i] = isFix(c) && !c.Merge; fix[i] {
+			res.Fixes++
 		}
-		res.Fixes++
-		for _, t := range ts {
-			if t.owner >= 0 && int(t.owner) != i {
-				buggy[t.owner] = true
-			}
+	}
+	buggy := make([]bool, len(commits))
+	for _, e := range g.Edges(deps.Line) {
+		i, _ := g.Index(e.Commit)
+		j, _ := g.Index(e.DependsOn)
+		if fix[i] && len(e.Lines) > 0 { // a binary file has no lines to blame
+			buggy[j] = true
 		}
 	}
 	var score, size []float64

@@ -50,7 +50,8 @@ func TestBacktestLabelsWhatLaterFixesChange(t *testing.T) {
 	h.add("c", "carol", "feature: discount", modified("pay/rate.go", "0", "1", 10, 0, 8))
 	h.add("d", "bob", "fix: discount rounding", modified("pay/rate.go", "1", "2", 12, 2, 2)) // lines 12-13: carol's
 	h.add("e", "alice", "cleanup", modified("pay/util.go", "0", "1", 1, 1, 1))
-	res := Backtest(h.commits, BacktestOptions{})
+	g := graphOf(t, h.commits)
+	res := Backtest(g, BacktestOptions{})
 	if res.Commits != 5 || res.Fixes != 1 || res.Buggy != 1 {
 		t.Fatalf("backtest: %+v, want 5 commits, 1 fix, 1 buggy (c)", res)
 	}
@@ -62,12 +63,12 @@ func TestBacktestLabelsWhatLaterFixesChange(t *testing.T) {
 		t.Errorf("lines AUC = %v, want %v", res.Lines.AUC, want)
 	}
 	// From leaves the first commits out of the evaluation, not out of the past.
-	res = Backtest(h.commits, BacktestOptions{From: 2})
+	res = Backtest(g, BacktestOptions{From: 2})
 	if res.Commits != 3 || res.Buggy != 1 {
 		t.Errorf("from 2: %+v, want 3 commits evaluated, c still labelled", res)
 	}
 	// A classifier that knows no fix labels nothing.
-	res = Backtest(h.commits, BacktestOptions{IsFix: func(*vcs.Commit) bool { return false }})
+	res = Backtest(g, BacktestOptions{IsFix: func(*vcs.Commit) bool { return false }})
 	if res.Fixes != 0 || res.Buggy != 0 || res.Score.AUC != 0.5 {
 		t.Errorf("no fixes: %+v", res)
 	}
@@ -94,7 +95,7 @@ func TestBacktestOnGeneratedHistory(t *testing.T) {
 		t.Fatal(err)
 	}
 	from := slices.IndexFunc(all.Commits, func(c *vcs.Commit) bool { return c.Hash == g.Base }) + 1
-	res := Backtest(all.Commits, BacktestOptions{From: from})
+	res := Backtest(buildGraph(t, r, all), BacktestOptions{From: from})
 	t.Logf("generated history, %d commits evaluated after BASE: %+v", res.Commits, res)
 	if res.Buggy == 0 || res.Fixes == 0 || math.Abs(res.Random.AUC-0.5) > 0.05 {
 		t.Fatalf("backtest: %+v", res)

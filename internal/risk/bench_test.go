@@ -65,6 +65,9 @@ func synthetic(n, files int) []*vcs.Commit {
 				version[f]-- // one change per path and commit
 			}
 		}
+		if i > 0 {
+			c.Parents = []plumbing.Hash{out[i-1].Hash}
+		}
 		out[i] = c
 	}
 	return out
@@ -79,27 +82,31 @@ func hasPath(cs []vcs.FileChange, p string) bool {
 	return false
 }
 
-// BenchmarkScoreCommits scores a 732-commit range on 20,000 commits of history.
+// BenchmarkScoreCommits scores a 732-commit range on 20,000 commits of
+// history, the range's edges included.
 func BenchmarkScoreCommits(b *testing.B) {
 	all := synthetic(20732, 3000)
 	in := Input{History: all[:20000], Commits: all[20000:]}
 	b.ResetTimer()
 	for b.Loop() {
+		in.Edges = edgesOf(b, in.Commits)
 		ScoreCommits(in)
 	}
 }
 
-// BenchmarkBacktest runs the whole validation over 20,000 commits.
+// BenchmarkBacktest runs the whole validation over 20,000 commits, the
+// graph that labels them included.
 func BenchmarkBacktest(b *testing.B) {
 	all := synthetic(20000, 3000)
 	b.ResetTimer()
 	for b.Loop() {
-		Backtest(all, BacktestOptions{})
+		Backtest(graphOf(b, all), BacktestOptions{})
 	}
 }
 
 func TestSyntheticBacktestRuns(t *testing.T) {
-	res := Backtest(synthetic(2000, 300), BacktestOptions{})
+	all := synthetic(2000, 300)
+	res := Backtest(graphOf(t, all), BacktestOptions{})
 	if res.Commits == 0 || res.Fixes == 0 || res.Buggy == 0 {
 		t.Fatalf("synthetic backtest: %+v", res)
 	}

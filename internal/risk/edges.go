@@ -6,22 +6,23 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 
+	"github.com/triage-dev/triage/internal/deps"
 	"github.com/triage-dev/triage/internal/vcs"
 )
 
 // Edge kinds, as the deps package names them.
 const (
-	KindLine     = "line"
-	KindAdjacent = "adjacent"
-	KindFile     = "file"
-	KindRename   = "rename"
-	KindRevert   = "revert"
-	KindSymbol   = "symbol"
+	KindLine     = string(deps.Line)
+	KindAdjacent = string(deps.Adjacent)
+	KindFile     = string(deps.File)
+	KindRename   = string(deps.Rename)
+	KindRevert   = string(deps.Revert)
+	KindSymbol   = string(deps.Symbol)
 )
 
 // Edge is one dependency between two commits of the range: Commit needs
-// DependsOn. It mirrors deps' edges as plain data, so risk does not depend on
-// how the graph is built.
+// DependsOn. It mirrors deps' edges as plain data (see EdgesOf), so scoring
+// and plan signals can be worked out by hand in tests.
 type Edge struct {
 	Commit    plumbing.Hash
 	DependsOn plumbing.Hash
@@ -29,6 +30,17 @@ type Edge struct {
 	Path      string
 	Lines     string // e.g. "12-14", in DependsOn's lines as Commit saw them
 	Evidence  string // the token for symbol edges, the message line for reverts
+}
+
+// EdgesOf hands deps' graph to risk as plain data.
+func EdgesOf(g *deps.Graph) []Edge {
+	all := g.Edges()
+	out := make([]Edge, len(all))
+	for i, e := range all {
+		out[i] = Edge{Commit: e.Commit, DependsOn: e.DependsOn, Kind: string(e.Kind), Path: e.Path,
+			Lines: e.LinesText(), Evidence: e.Evidence}
+	}
+	return out
 }
 
 // FixFunc tells whether a commit is a fix. The command passes the classifier's
@@ -45,17 +57,6 @@ func KeywordFix(c *vcs.Commit) bool {
 		return false
 	}
 	return fixWords.MatchString(c.Message)
-}
-
-var revertLine = regexp.MustCompile(`This reverts commit ([0-9a-fA-F]{7,40})`)
-
-// revertTargets returns the SHA prefixes a commit message says it reverts.
-func revertTargets(msg string) []string {
-	var out []string
-	for _, m := range revertLine.FindAllStringSubmatch(msg, -1) {
-		out = append(out, strings.ToLower(m[1]))
-	}
-	return out
 }
 
 // isFixup tells a fixup!/squash!/amend! binding (which deps reports as a

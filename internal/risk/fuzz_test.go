@@ -9,8 +9,8 @@ import (
 )
 
 // FuzzLinePasses feeds arbitrary, even inconsistent, hunks to the line
-// ownership pass and to the span mapping: they must never panic, and the
-// ownership of a file must stay a list of positive runs.
+// edges (deps' ownership pass) and to the span mapping: they must never
+// panic, and a line edge must name lines.
 func FuzzLinePasses(f *testing.F) {
 	f.Add([]byte{1, 0, 0, 5, 2, 2, 1, 2, 3, 0, 4, 3})
 	f.Add([]byte{0, 0, 0, 0, 255, 255, 255, 255})
@@ -25,11 +25,10 @@ func FuzzLinePasses(f *testing.F) {
 			version++
 			h.add("c"+to, "ann", "fix: x", withHunks("a.go", from, to, hk))
 		}
-		for _, ts := range ownershipPass(h.commits) {
-			for _, tc := range ts {
-				if tc.n <= 0 {
-					t.Fatalf("empty touch %+v", tc)
-				}
+		g := graphOf(t, h.commits)
+		for _, e := range EdgesOf(g) {
+			if e.Kind == KindLine && e.Lines == "" {
+				t.Fatalf("line edge without lines %+v", e)
 			}
 		}
 		spans := headSpans(h.commits, func(int) bool { return true }, map[string]plumbing.Hash{"a.go": hashOf("a.go@" + itoa(version+1))})
@@ -40,6 +39,6 @@ func FuzzLinePasses(f *testing.F) {
 				}
 			}
 		}
-		Backtest(h.commits, BacktestOptions{})
+		Backtest(g, BacktestOptions{})
 	})
 }

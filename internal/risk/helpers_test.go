@@ -1,11 +1,15 @@
 package risk
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"testing"
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
 
+	"github.com/triage-dev/triage/internal/deps"
 	"github.com/triage-dev/triage/internal/vcs"
 )
 
@@ -70,6 +74,39 @@ func withHunks(path, from, to string, hunks ...vcs.Hunk) vcs.FileChange {
 func deleted(path, from string, n int) vcs.FileChange {
 	return vcs.FileChange{Status: vcs.Deleted, OldPath: path, OldMode: 0o100644, OldHash: hashOf(path + "@" + from),
 		Deleted: n, Hunks: []vcs.Hunk{{OldStart: 1, OldLines: n, NewStart: 0, NewLines: 0}}}
+}
+
+// noRepo stands for the repository of a hand-built history: deps reads
+// nothing for text changes of commits whose parents are in the range.
+type noRepo struct{}
+
+var errNoRepo = errors.New("hand-built history: no repository to read")
+
+func (noRepo) Commit(plumbing.Hash) (*vcs.Commit, error)                 { return nil, errNoRepo }
+func (noRepo) DiffTrees(_, _ plumbing.Hash) ([]vcs.FileChange, error)    { return nil, errNoRepo }
+func (noRepo) TreeFiles(plumbing.Hash) (map[string]vcs.TreeEntry, error) { return nil, errNoRepo }
+func (noRepo) ReadBlob(plumbing.Hash) ([]byte, error)                    { return nil, errNoRepo }
+
+// graphOf is deps' graph over a hand-built history, without symbol edges.
+func graphOf(t testing.TB, commits []*vcs.Commit) *deps.Graph {
+	t.Helper()
+	return buildGraph(t, noRepo{}, &vcs.Range{Commits: commits})
+}
+
+// buildGraph is deps' graph without symbol edges, which risk does not read.
+func buildGraph(t testing.TB, src deps.Source, rng *vcs.Range) *deps.Graph {
+	t.Helper()
+	g, err := deps.Build(context.Background(), src, rng, deps.Options{NoSymbols: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
+}
+
+// edgesOf is deps' edges over a hand-built history, as risk reads them.
+func edgesOf(t testing.TB, commits []*vcs.Commit) []Edge {
+	t.Helper()
+	return EdgesOf(graphOf(t, commits))
 }
 
 func factorMap(fs []Factor) map[string]Factor {

@@ -37,7 +37,7 @@ type PlanInput struct {
 	Commits []*vcs.Commit   // the range, oldest first
 	Kept    []plumbing.Hash // the picks replayed on the pruned branch (keep and pull)
 	Dropped []plumbing.Hash // left out; commits already present on --onto are in neither
-	Edges   []Edge          // deps' edges within the range (or DeriveEdges)
+	Edges   []Edge          // deps' edges within the range (EdgesOf)
 	IsFix   FixFunc         // nil: KeywordFix
 	Tickets map[plumbing.Hash][]string
 	History []*vcs.Commit // before BASE, for co-changes

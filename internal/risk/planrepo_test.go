@@ -107,7 +107,8 @@ func TestAssessPlanOnARepository(t *testing.T) {
 	if applied.Tree != tree(pruned) {
 		t.Fatalf("apply's tree %s differs from the fixture's pruned tree %s", applied.Tree, tree(pruned))
 	}
-	edges := append(DeriveEdges(c, nil), Edge{Commit: k1.Hash, DependsOn: f1.Hash, Kind: KindSymbol, Path: "src/pay/Card.java", Evidence: "STUDENT_RATE"})
+	edges := EdgesOf(buildGraph(t, r, rg))
+	edges = append(edges, Edge{Commit: k1.Hash, DependsOn: f1.Hash, Kind: KindSymbol, Path: "src/pay/Card.java", Evidence: "STUDENT_RATE"})
 	got, err := AssessPlan(PlanInput{Commits: c, Kept: hashes(k1, k2), Dropped: hashes(f1, f2, d3), Edges: edges, History: history,
 		Tickets: map[plumbing.Hash][]string{k1.Hash: {"PAY-2"}, k2.Hash: {"PAY-3"}},
 		Trees:   RepoTrees(r), OntoTree: tree(base), HeadTree: tree(head), PrunedTree: tree(pruned)})

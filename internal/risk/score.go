@@ -86,8 +86,9 @@ type Input struct {
 	History []*vcs.Commit
 	// Commits is the range, oldest first, parents before children.
 	Commits []*vcs.Commit
-	// Edges are deps' edges within the range; when nil, DeriveEdges computes
-	// the line and revert edges the evidence factors need.
+	// Edges are deps' edges within the range (EdgesOf): the later reverts
+	// and fixes the evidence factors count. Without them the range shows no
+	// evidence.
 	Edges []Edge
 	// IsFix classifies commits of the history and the range; nil means KeywordFix.
 	IsFix FixFunc
@@ -117,11 +118,7 @@ func ScoreCommits(in Input) *Scores {
 		sc.record(c)
 	}
 	th := levelThresholds(hist)
-	edges := in.Edges
-	if edges == nil {
-		edges = DeriveEdges(in.Commits, isFix)
-	}
-	ev := evidenceOf(in.Commits, edges, isFix)
+	ev := evidenceOf(in.Commits, in.Edges, isFix)
 	out := &Scores{Thresholds: th, Commits: make([]CommitRisk, 0, len(in.Commits))}
 	for _, c := range in.Commits {
 		factors := append(sc.predict(c), ev.factors(c.Hash)...)

@@ -28,7 +28,7 @@ func TestScoreCommitsExactFactors(t *testing.T) {
 		modified("src/pay/student.go", "2", "3", 5, 1, 1), deleted("src/pay/student_test.go", "1", 10))
 	r3.Subject = "Revert \"PAY-7: fix student rate rounding\""
 
-	got := ScoreCommits(Input{History: h.commits, Commits: r.commits})
+	got := ScoreCommits(Input{History: h.commits, Commits: r.commits, Edges: edgesOf(t, r.commits)})
 	if got.Thresholds.Source != "default" || got.Thresholds.Medium != 35 || got.Thresholds.High != 55 {
 		t.Errorf("thresholds = %+v, want the defaults (3 history commits)", got.Thresholds)
 	}
@@ -115,7 +115,7 @@ func TestScoreCommitsUsesGivenEdgesAndClassifier(t *testing.T) {
 	if fm := factorMap(got.Commits[0].Factors); fm[FactorFixedLater].Points != 20 || fm[FactorRevertedLater].Points != 0 {
 		t.Errorf("fixup edge: fixed_later %+v, reverted_later %+v", fm[FactorFixedLater], fm[FactorRevertedLater])
 	}
-	// Empty (non-nil) edges: the caller says there are none; nothing is derived.
+	// No edges: the caller says there are none; nothing is derived behind its back.
 	got = ScoreCommits(Input{Commits: r.commits, Edges: []Edge{}, IsFix: isFix})
 	if f := factorMap(got.Commits[0].Factors)[FactorFixedLater]; f.Points != 0 {
 		t.Errorf("derived edges despite given ones: %+v", f)

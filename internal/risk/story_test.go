@@ -69,8 +69,8 @@ func blameOwners(t testing.TB, dir, rev, path string) map[int]string {
 }
 
 // TestOwnershipAgreesWithGitBlame: for every line a commit of the story
-// changes or deletes, the owner the forward pass found is the commit git
-// blame names on the parent, wherever the pass knows the owner.
+// changes or deletes, the owner its line edge names (deps' graph, through
+// EdgesOf, as risk reads it) is the commit git blame names on the parent.
 func TestOwnershipAgreesWithGitBlame(t *testing.T) {
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("git not found; the oracle check needs it")
@@ -80,40 +80,53 @@ func TestOwnershipAgreesWithGitBlame(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	touches := ownershipPass(rg.Commits)
-	checked, unknown := 0, 0
-	for i, c := range rg.Commits {
-		if c.Merge || len(c.Parents) == 0 {
-			continue
+	edges := EdgesOf(buildGraph(t, r, rg))
+	byHash := map[plumbing.Hash]*vcs.Commit{}
+	for _, c := range rg.Commits {
+		byHash[c.Hash] = c
+	}
+	blames := map[string]map[int]string{}
+	checked := 0
+	for _, e := range edges {
+		c := byHash[e.Commit]
+		if e.Kind != KindLine || e.Lines == "" || c.Merge {
+			continue // a binary file has no lines; a merge's own lines are not its first parent's
 		}
-		byPath := map[string][]touch{}
-		for _, tc := range touches[i] {
-			byPath[tc.path] = append(byPath[tc.path], tc)
+		key := c.Parents[0].String() + ":" + e.Path
+		if blames[key] == nil {
+			blames[key] = blameOwners(t, s.Dir, c.Parents[0].String(), e.Path)
 		}
-		for _, f := range c.Changes {
-			ts := byPath[f.Path()]
-			if len(ts) == 0 || f.OldPath == "" {
-				continue
-			}
-			blame := blameOwners(t, s.Dir, c.Parents[0].String(), f.OldPath)
-			for _, tc := range ts {
-				for line := tc.start; line < tc.start+tc.n; line++ {
-					if tc.owner < 0 {
-						unknown++
-						continue
-					}
-					checked++
-					if got, want := rg.Commits[tc.owner].Hash.String(), blame[int(line)]; got != want {
-						t.Errorf("%s (%s) changes %s line %d: pass says %s, git blame %s", c.Short(), c.Subject, f.OldPath, line, got[:7], want)
-					}
-				}
+		for _, line := range linesOf(t, e.Lines) {
+			checked++
+			if got, want := e.DependsOn.String(), blames[key][line]; got != want {
+				t.Errorf("%s (%s) changes %s line %d: edge says %s, git blame %s", c.Short(), c.Subject, e.Path, line, got[:7], want)
 			}
 		}
 	}
 	if checked == 0 {
 		t.Fatal("no line checked")
 	}
-	t.Logf("%d changed lines checked against git blame, %d of unknown owner (merge-made versions)", checked, unknown)
+	t.Logf("%d changed lines checked against git blame", checked)
+}
+
+// linesOf reads an edge's lines ("2-3, 7") back as line numbers.
+func linesOf(t testing.TB, text string) []int {
+	var out []int
+	for _, part := range strings.Split(text, ", ") {
+		from, to, _ := strings.Cut(part, "-")
+		a, err1 := strconv.Atoi(from)
+		b, err2 := a, error(nil)
+		if to != "" {
+			b, err2 = strconv.Atoi(to)
+		}
+		if err1 != nil || err2 != nil {
+			t.Fatalf("edge lines %q", text)
+		}
+		for l := a; l <= b; l++ {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 func TestScoreStory(t *testing.T) {
@@ -131,7 +144,8 @@ func TestScoreStory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := ScoreCommits(Input{History: history, Commits: rg.Commits})
+	edges := EdgesOf(buildGraph(t, r, rg))
+	got := ScoreCommits(Input{History: history, Commits: rg.Commits, Edges: edges})
 	if len(got.Commits) != len(rg.Commits) {
 		t.Fatalf("%d scores for %d commits", len(got.Commits), len(rg.Commits))
 	}
