@@ -103,6 +103,14 @@ func (c *classifier) classify(line []byte, pass int) int32 {
 	}
 }
 
+// classifyBoth is classify for a line both files have at the same place
+// at their start: counted once for each file.
+func (c *classifier) classifyBoth(line []byte) int32 {
+	id := c.classify(line, 0)
+	c.count[1][id]++
+	return id
+}
+
 // countLines is the number of records xdiff makes of data.
 func countLines(data []byte) int {
 	n := bytes.Count(data, []byte{'\n'})
@@ -113,9 +121,19 @@ func countLines(data []byte) int {
 }
 
 // prepare is xdl_prepare_ctx: split data into records and classify them.
-func (x *xdfile) prepare(data []byte, c *classifier, pass int) {
+// The first headLines records are those of head, the other file, which
+// data starts with (commonHead): they take head's classes without being
+// hashed again, as they were counted for both files already.
+func (x *xdfile) prepare(data []byte, c *classifier, pass int, head *xdfile, headLines int) {
 	x.recs = x.recs[:0]
 	x.ha = x.ha[:0]
+	off := 0
+	for _, r := range head.recs[:headLines] {
+		x.recs = append(x.recs, data[off:off+len(r)]) // full capacity, as below
+		off += len(r)
+	}
+	x.ha = append(x.ha, head.ha[:headLines]...)
+	data = data[off:]
 	for len(data) > 0 {
 		i := bytes.IndexByte(data, '\n')
 		if i < 0 {
@@ -128,11 +146,57 @@ func (x *xdfile) prepare(data []byte, c *classifier, pass int) {
 		x.ha = append(x.ha, c.classify(line, pass))
 		data = data[i:]
 	}
+	x.ready()
+}
+
+// prepareHead is prepare for the first file, whose first head bytes are
+// whole lines the second file starts with too: they are counted for both
+// files at once. It returns how many lines head holds.
+func (x *xdfile) prepareHead(data []byte, c *classifier, head int) (headLines int) {
+	x.recs = x.recs[:0]
+	x.ha = x.ha[:0]
+	for len(data) > 0 {
+		i := bytes.IndexByte(data, '\n')
+		if i < 0 {
+			i = len(data)
+		} else {
+			i++
+		}
+		line := data[:i] // full capacity: subfile() extends a record over its successors
+		x.recs = append(x.recs, line)
+		if head > 0 {
+			x.ha = append(x.ha, c.classifyBoth(line))
+			head -= i
+			headLines++
+		} else {
+			x.ha = append(x.ha, c.classify(line, 0))
+		}
+		data = data[i:]
+	}
+	x.ready()
+	return headLines
+}
+
+func (x *xdfile) ready() {
 	n := len(x.recs)
 	x.rchg = resizeBools(x.rchg, n+2)
 	x.rindex = x.rindex[:0]
 	x.rha = x.rha[:0]
 	x.dstart, x.dend = 0, n-1
+}
+
+// commonHead returns the length of the whole lines a and b both start
+// with. Comparing bytes is much cheaper than classifying the lines twice.
+func commonHead(a, b []byte) int {
+	const blk = 1024
+	n := 0
+	for lim := min(len(a), len(b)); n+blk <= lim && bytes.Equal(a[n:n+blk], b[n:n+blk]); {
+		n += blk
+	}
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	return bytes.LastIndexByte(a[:n], '\n') + 1
 }
 
 func resizeBools(b []bool, n int) []bool {

@@ -164,8 +164,8 @@ func (e *env) doDiff(a, b []byte, algo Algorithm) error {
 // unmatched lines (xdl_optimize_ctxs); histogram sees every line.
 func (e *env) prepare(a, b []byte, algo Algorithm) {
 	e.cf.reset(countLines(a) + countLines(b) + 1)
-	e.x1.prepare(a, &e.cf, 0)
-	e.x2.prepare(b, &e.cf, 1)
+	headLines := e.x1.prepareHead(a, &e.cf, commonHead(a, b))
+	e.x2.prepare(b, &e.cf, 1, &e.x1, headLines)
 	if algo == Myers {
 		trimEnds(&e.x1, &e.x2)
 		e.dis = cleanupRecords(&e.cf, &e.x1, &e.x2, e.dis)

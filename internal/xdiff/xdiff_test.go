@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -173,4 +174,40 @@ func FuzzDiff(f *testing.F) {
 			t.Fatal("negative counts")
 		}
 	})
+}
+
+func TestCommonHead(t *testing.T) {
+	long := strings.Repeat("same line\n", 300)
+	for _, c := range []struct {
+		a, b string
+		want int
+	}{
+		{"", "", 0},
+		{"a\nb\n", "a\nc\n", 2},
+		{"ab", "ab", 0},       // no whole line
+		{"a\nb", "a\nb", 2},   // the last line has no '\n'
+		{"a\nb\n", "a\nb", 2}, // "b\n" and "b" differ
+		{"a\n", "a\nb\n", 2},
+		{long + "x\n", long + "y\n", len(long)},
+		{long, long + "more\n", len(long)},
+	} {
+		if got := commonHead([]byte(c.a), []byte(c.b)); got != c.want {
+			t.Errorf("commonHead(%.20q, %.20q) = %d, want %d", c.a, c.b, got, c.want)
+		}
+	}
+	// Sharing the head's classes changes nothing: the same lines get
+	// the same classes and counts as when each file is read alone.
+	a, b := []byte(long+"x\n}\n"+long), []byte(long+"}\ny\n"+long)
+	e := getEnv()
+	defer putEnv(e)
+	e.prepare(a, b, Histogram)
+	var alone classifier
+	alone.reset(2000)
+	var x1, x2 xdfile
+	x1.prepareHead(a, &alone, 0)
+	x2.prepare(b, &alone, 1, &x1, 0)
+	if !slices.Equal(e.x1.ha, x1.ha) || !slices.Equal(e.x2.ha, x2.ha) ||
+		!slices.Equal(e.cf.count[0], alone.count[0]) || !slices.Equal(e.cf.count[1], alone.count[1]) {
+		t.Error("classes or counts differ when the common head is classified once")
+	}
 }
