@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/spf13/cobra"
@@ -22,11 +21,8 @@ func init() {
 type applyOptions struct {
 	repoOptions
 	outputOptions
+	selectionOptions
 	Range        []string
-	Keep, Drop   []string
-	Strategy     string
-	Onto         string
-	With         []string
 	Branch       string
 	DryRun       bool
 	Force        bool
@@ -67,6 +63,9 @@ directory.`,
 			if err := opts.outputOptions.validate(); err != nil {
 				return err
 			}
+			if err := opts.selectionOptions.validate(); err != nil {
+				return err
+			}
 			if opts.Branch == "" && !opts.DryRun {
 				return &usageError{errors.New("--branch NAME is required: the branch to create (e.g. --branch release/pruned), or pass --dry-run to only try")}
 			}
@@ -83,12 +82,8 @@ directory.`,
 	}
 	addRepoFlags(cmd, &opts.repoOptions)
 	addOutputFlags(cmd, &opts.outputOptions)
+	addSelectionFlags(cmd, &opts.selectionOptions)
 	f := cmd.Flags()
-	f.StringArrayVar(&opts.Keep, "keep", nil, "keep the commits a `SELECTOR` names (class:NAME, ticket:ID, commit:SHA, rev:N, path:GLOB, author:TEXT); repeatable")
-	f.StringArrayVar(&opts.Drop, "drop", nil, "drop the commits a `SELECTOR` names; repeatable")
-	f.StringVar(&opts.Strategy, "strategy", "pull", "how the plan closes the selection: pull, prune or exact")
-	f.StringVar(&opts.Onto, "onto", "", "the `REF` the new branch starts from (default: BASE)")
-	f.StringSliceVar(&opts.With, "with", nil, "soft dependency kinds the plan follows too: rename, symbol")
 	f.StringVar(&opts.Branch, "branch", "", "the branch to create (`NAME`, under refs/heads/)")
 	f.BoolVar(&opts.DryRun, "dry-run", false, "replay the picks and report, but write no branch (the objects stay until git gc)")
 	f.BoolVar(&opts.Force, "force", false, "replace --branch if it exists")
@@ -98,28 +93,6 @@ directory.`,
 	return cmd
 }
 
-// applySelection is the selection from the command line, else the config's
-// plan defaults.
-func (opts *applyOptions) selection(cmd *cobra.Command, s *session) (plan.Options, []string, string) {
-	o := plan.Options{Keep: opts.Keep, Drop: opts.Drop, Strategy: plan.Strategy(opts.Strategy)}
-	with, onto := opts.With, opts.Onto
-	if c := s.cfg; c != nil && c.Plan != nil {
-		if len(o.Keep)+len(o.Drop) == 0 {
-			o.Keep, o.Drop = c.Plan.Keep, c.Plan.Drop
-		}
-		if !cmd.Flags().Changed("strategy") && c.Plan.Strategy != "" {
-			o.Strategy = plan.Strategy(c.Plan.Strategy)
-		}
-		if !cmd.Flags().Changed("onto") && c.Plan.Onto != "" {
-			onto = c.Plan.Onto
-		}
-		if !cmd.Flags().Changed("with") && len(c.Plan.With) > 0 {
-			with = c.Plan.With
-		}
-	}
-	return o, with, onto
-}
-
 func runApply(cmd *cobra.Command, opts *applyOptions, streams ioStreams) error {
 	ctx := cmd.Context()
 	s, err := loadSession(ctx, &opts.repoOptions, opts.Range, streams)
@@ -127,23 +100,12 @@ func runApply(cmd *cobra.Command, opts *applyOptions, streams ioStreams) error {
 		return err
 	}
 	defer s.Close()
-	sel, with, ontoName := opts.selection(cmd, s)
-	if len(sel.Keep)+len(sel.Drop) == 0 {
-		return &usageError{errors.New("nothing selected: pass --keep (e.g. --keep class:recette-fix) or --drop, or set plan.keep in .triage.yaml")}
+	sel, err := opts.resolve(cmd, s, opts.Range)
+	if err != nil {
+		return err
 	}
-	if sel.With, err = deps.ParseKinds(with); err != nil {
-		return &usageError{fmt.Errorf("--with: %w", err)}
-	}
-	if sel.Strategy, err = plan.ParseStrategy(string(sel.Strategy)); err != nil {
-		return &usageError{fmt.Errorf("--strategy: %w", err)}
-	}
-	onto, ontoLabel := s.rng.Base, baseName(opts.Range, s)
-	if ontoName != "" {
-		ontoLabel = ontoName
-		if onto, err = s.repo.Resolve(ontoName); err != nil {
-			return fmt.Errorf("--onto: %w", err)
-		}
-		sel.Onto = ontoName
+	if sel == nil {
+		return errNothingSelected
 	}
 	var committer *apply.Identity
 	if opts.Committer != "" {
@@ -154,19 +116,19 @@ func runApply(cmd *cobra.Command, opts *applyOptions, streams ioStreams) error {
 	if err != nil {
 		return err
 	}
-	present, err := plan.FindPresent(ctx, s.repo, s.rng, onto)
+	present, err := plan.FindPresent(ctx, s.repo, s.rng, sel.onto)
 	if err != nil {
 		return err
 	}
-	p, err := plan.Build(plan.Input{Graph: graph, Results: s.results, Present: present}, sel)
+	p, err := plan.Build(plan.Input{Graph: graph, Results: s.results, Present: present}, sel.Options)
 	if err != nil {
 		return &usageError{err}
 	}
 	bar := newProgress(streams.Err, opts.NoProgress, "applying")
-	res, err := apply.Apply(ctx, s.repo.Storer(), onto, p.Picks, apply.Options{Branch: opts.Branch, Force: opts.Force,
+	res, err := apply.Apply(ctx, s.repo.Storer(), sel.onto, p.Picks, apply.Options{Branch: opts.Branch, Force: opts.Force,
 		DryRun: opts.DryRun, Reproducible: opts.Reproducible, Committer: committer, Progress: bar.Update})
 	bar.Done()
-	in := report.ApplyInput{OntoName: ontoLabel, Picks: p.Picks, Result: res,
+	in := report.ApplyInput{OntoName: sel.ontoLabel, Picks: p.Picks, Result: res,
 		Commits: map[plumbing.Hash]*vcs.Commit{}, Tickets: map[plumbing.Hash][]string{}}
 	for _, r := range s.results {
 		in.Commits[r.Commit.Hash] = r.Commit
@@ -196,15 +158,6 @@ func runApply(cmd *cobra.Command, opts *applyOptions, streams ioStreams) error {
 		return &findingsError{fmt.Sprintf("--verify: %q exited %d on the new branch", opts.Verify, in.Verify.ExitCode)}
 	}
 	return nil
-}
-
-// baseName is BASE as the range names it (v1.4.0 in v1.4.0..recette).
-func baseName(rangeArgs []string, s *session) string {
-	spec, err := rangeSpec(rangeArgs, s.cfg)
-	if i := strings.Index(spec, ".."); err == nil && i > 0 {
-		return spec[:i]
-	}
-	return ""
 }
 
 // onBranch tells which commits the branch had when the conflict stopped

@@ -1,9 +1,6 @@
 package main
 
 import (
-	"errors"
-	"fmt"
-
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/spf13/cobra"
 
@@ -15,12 +12,8 @@ import (
 type planOptions struct {
 	repoOptions
 	outputOptions
+	selectionOptions
 	Range     []string
-	Keep      []string
-	Drop      []string
-	Strategy  string
-	Onto      string
-	With      []string
 	NoSymbols bool
 }
 
@@ -62,16 +55,8 @@ kept commit whose needs are not all kept; exact keeps the selection as given and
 			if err := opts.outputOptions.validate(); err != nil {
 				return err
 			}
-			if _, err := plan.ParseStrategy(opts.Strategy); err != nil {
-				return &usageError{fmt.Errorf("--strategy: %w", err)}
-			}
-			if _, err := deps.ParseKinds(opts.With); err != nil {
-				return &usageError{fmt.Errorf("--with: %w", err)}
-			}
-			for _, sel := range append(append([]string{}, opts.Keep...), opts.Drop...) {
-				if _, err := plan.ParseSelector(sel); err != nil {
-					return &usageError{err}
-				}
+			if err := opts.selectionOptions.validate(); err != nil {
+				return err
 			}
 			if runF != nil {
 				return runF(cmd, opts)
@@ -81,41 +66,9 @@ kept commit whose needs are not all kept; exact keeps the selection as given and
 	}
 	addRepoFlags(cmd, &opts.repoOptions)
 	addOutputFlags(cmd, &opts.outputOptions)
-	addSelectionFlags(cmd, &opts.Keep, &opts.Drop, &opts.Strategy, &opts.Onto, &opts.With)
+	addSelectionFlags(cmd, &opts.selectionOptions)
 	cmd.Flags().BoolVar(&opts.NoSymbols, "no-symbols", false, "skip symbol edges (and the indexing of the base tree they need)")
 	return cmd
-}
-
-// addSelectionFlags declares the flags of a plan selection.
-func addSelectionFlags(cmd *cobra.Command, keep, drop *[]string, strategy, onto *string, with *[]string) {
-	f := cmd.Flags()
-	f.StringArrayVar(keep, "keep", nil, "keep the commits a `SELECTOR` names (class:NAME, ticket:ID, commit:SHA, rev:N, path:GLOB, author:TEXT); repeatable")
-	f.StringArrayVar(drop, "drop", nil, "drop the commits a `SELECTOR` names; repeatable")
-	f.StringVar(strategy, "strategy", "pull", "how the selection is closed: pull, prune or exact")
-	f.StringVar(onto, "onto", "", "the `REF` the picks go onto; commits already there are 'present' (default: BASE)")
-	f.StringSliceVar(with, "with", nil, "soft dependency `KINDS` to follow too: rename, symbol")
-}
-
-// planSelection is the command line's selection, else the config's plan
-// defaults, flag by flag.
-func planSelection(cmd *cobra.Command, s *session, opts *planOptions) (plan.Options, []string, string) {
-	o := plan.Options{Keep: opts.Keep, Drop: opts.Drop, Strategy: plan.Strategy(opts.Strategy)}
-	with, onto := opts.With, opts.Onto
-	if c := s.cfg; c != nil && c.Plan != nil {
-		if len(o.Keep)+len(o.Drop) == 0 {
-			o.Keep, o.Drop = c.Plan.Keep, c.Plan.Drop
-		}
-		if !cmd.Flags().Changed("strategy") && c.Plan.Strategy != "" {
-			o.Strategy = plan.Strategy(c.Plan.Strategy)
-		}
-		if !cmd.Flags().Changed("onto") && c.Plan.Onto != "" {
-			onto = c.Plan.Onto
-		}
-		if !cmd.Flags().Changed("with") && len(c.Plan.With) > 0 {
-			with = c.Plan.With
-		}
-	}
-	return o, with, onto
 }
 
 func runPlan(cmd *cobra.Command, opts *planOptions, streams ioStreams) error {
@@ -125,50 +78,26 @@ func runPlan(cmd *cobra.Command, opts *planOptions, streams ioStreams) error {
 		return err
 	}
 	defer s.Close()
-	sel, with, ontoName := planSelection(cmd, s, opts)
-	if len(sel.Keep)+len(sel.Drop) == 0 {
-		return &usageError{errors.New("nothing selected: pass --keep (e.g. --keep class:recette-fix --keep class:prod-fix) or --drop (e.g. --drop class:feature), or set plan.keep in .triage.yaml")}
+	sel, err := opts.resolve(cmd, s, opts.Range)
+	if err != nil {
+		return err
 	}
-	if sel.With, err = deps.ParseKinds(with); err != nil {
-		return &usageError{fmt.Errorf("plan.with in the config: %w", err)}
-	}
-	if sel.Strategy, err = plan.ParseStrategy(string(sel.Strategy)); err != nil {
-		return &usageError{fmt.Errorf("plan.strategy in the config: %w", err)}
-	}
-	onto, label := s.rng.Base, rangeBaseName(opts.Range, s)
-	if ontoName != "" {
-		if onto, err = s.repo.Resolve(ontoName); err != nil {
-			return fmt.Errorf("--onto: %w", err)
-		}
-		label, sel.Onto = ontoName, ontoName
+	if sel == nil {
+		return errNothingSelected
 	}
 	g, err := deps.Build(ctx, s.repo, s.rng, deps.Options{NoSymbols: opts.NoSymbols})
 	if err != nil {
 		return err
 	}
 	var present map[plumbing.Hash]plan.Presence
-	if onto != s.rng.Base {
-		if present, err = plan.FindPresent(ctx, s.repo, s.rng, onto); err != nil {
+	if sel.onto != s.rng.Base {
+		if present, err = plan.FindPresent(ctx, s.repo, s.rng, sel.onto); err != nil {
 			return err
 		}
 	}
-	p, err := plan.Build(plan.Input{Graph: g, Results: s.results, Present: present}, sel)
+	p, err := plan.Build(plan.Input{Graph: g, Results: s.results, Present: present}, sel.Options)
 	if err != nil {
 		return &usageError{err}
 	}
-	return opts.write(streams.Out, report.Plan(report.PlanInput{Plan: p, Onto: onto, OntoName: label}))
-}
-
-// rangeBaseName is BASE as the user typed it ("v1.4.0" of v1.4.0..recette).
-func rangeBaseName(rangeArgs []string, s *session) string {
-	spec, err := rangeSpec(rangeArgs, s.cfg)
-	if err != nil {
-		return ""
-	}
-	for i := 0; i+1 < len(spec); i++ {
-		if spec[i] == '.' && spec[i+1] == '.' {
-			return spec[:i]
-		}
-	}
-	return ""
+	return opts.write(streams.Out, report.Plan(report.PlanInput{Plan: p, Onto: sel.onto, OntoName: sel.ontoLabel}))
 }

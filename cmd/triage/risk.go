@@ -26,11 +26,7 @@ type riskOptions struct {
 	FailOn     string
 	Backtest   bool
 	// The selection, as for triage plan: with one, the pruned branch's risk is measured too.
-	Keep     []string
-	Drop     []string
-	Strategy string
-	Onto     string
-	With     []string
+	selectionOptions
 }
 
 func init() {
@@ -62,6 +58,9 @@ what a dropped one introduced, fixes of kept commits left out, and what to retes
 			if err := opts.outputOptions.validate(); err != nil {
 				return err
 			}
+			if err := opts.selectionOptions.validate(); err != nil {
+				return err
+			}
 			if _, err := parseHistory(opts.History); err != nil {
 				return &usageError{err}
 			}
@@ -84,11 +83,7 @@ what a dropped one introduced, fixes of kept commits left out, and what to retes
 	f.IntVar(&opts.MaxHistory, "max-history", risk.DefaultMaxHistory, "read at most `N` commits of history (the newest)")
 	f.BoolVar(&opts.Backtest, "backtest", false, "instead of scoring, measure how well the score finds the range's commits a later fix corrected (AUC, top 20% of lines), against lines changed alone and random")
 	f.StringVar(&opts.FailOn, "fail-on", "", "exit 1 when a commit or the plan reaches `LEVEL` (medium or high)")
-	f.StringArrayVar(&opts.Keep, "keep", nil, "keep the commits a `SELECTOR` names (class:NAME, ticket:ID, commit:SHA, rev:N, path:GLOB, author:TEXT); repeatable")
-	f.StringArrayVar(&opts.Drop, "drop", nil, "drop the commits a `SELECTOR` names; repeatable")
-	f.StringVar(&opts.Strategy, "strategy", "pull", "how the plan closes the selection: pull, prune or exact")
-	f.StringVar(&opts.Onto, "onto", "", "the `REF` the pruned branch starts from (default: BASE)")
-	f.StringSliceVar(&opts.With, "with", nil, "soft dependency kinds the plan follows too: rename, symbol")
+	addSelectionFlags(cmd, &opts.selectionOptions)
 	return cmd
 }
 
@@ -155,8 +150,12 @@ func runRisk(cmd *cobra.Command, opts *riskOptions, streams ioStreams) error {
 	edges := risk.EdgesOf(graph)
 	scores := risk.ScoreCommits(risk.Input{History: history, Commits: s.rng.Commits, IsFix: isFix, Edges: edges})
 	var planRisk *risk.PlanRisk
-	if sel, with := riskSelection(cmd, s, opts); sel != nil {
-		if planRisk, err = assessPlan(ctx, s, sel, with, graph, history, edges, isFix); err != nil {
+	sel, err := opts.resolve(cmd, s, opts.Range)
+	if err != nil {
+		return err
+	}
+	if sel != nil {
+		if planRisk, err = assessPlan(ctx, s, sel, graph, history, edges, isFix); err != nil {
 			return err
 		}
 	}

@@ -12,7 +12,6 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/storer"
 	"github.com/go-git/go-git/v5/storage"
-	"github.com/spf13/cobra"
 
 	"github.com/triage-dev/triage/internal/apply"
 	"github.com/triage-dev/triage/internal/deps"
@@ -21,58 +20,17 @@ import (
 	"github.com/triage-dev/triage/internal/vcs"
 )
 
-// riskSelection is the plan triage risk measures: the command line's
-// selection, else the config's plan defaults; nil when neither gives one.
-// The soft edge kinds to follow come back as typed, checked by assessPlan.
-func riskSelection(cmd *cobra.Command, s *session, opts *riskOptions) (*plan.Options, []string) {
-	o := &plan.Options{Keep: opts.Keep, Drop: opts.Drop, Strategy: plan.Strategy(opts.Strategy), Onto: opts.Onto}
-	with := opts.With
-	if c := s.cfg; c != nil && c.Plan != nil {
-		if len(o.Keep)+len(o.Drop) == 0 {
-			o.Keep, o.Drop = c.Plan.Keep, c.Plan.Drop
-		}
-		if !cmd.Flags().Changed("strategy") && c.Plan.Strategy != "" {
-			o.Strategy = plan.Strategy(c.Plan.Strategy)
-		}
-		if !cmd.Flags().Changed("onto") && c.Plan.Onto != "" {
-			o.Onto = c.Plan.Onto
-		}
-		if !cmd.Flags().Changed("with") && len(c.Plan.With) > 0 {
-			with = c.Plan.With
-		}
-	}
-	if len(o.Keep)+len(o.Drop) == 0 {
-		return nil, nil
-	}
-	return o, with
-}
-
 // assessPlan builds the plan, replays its picks onto --onto in memory (as
 // triage apply --dry-run, but writing nothing to the repository), and
 // measures the pruned branch.
-func assessPlan(ctx context.Context, s *session, sel *plan.Options, with []string, graph *deps.Graph,
+func assessPlan(ctx context.Context, s *session, sel *selection, graph *deps.Graph,
 	history []*vcs.Commit, edges []risk.Edge, isFix risk.FixFunc) (*risk.PlanRisk, error) {
-	kinds, err := deps.ParseKinds(with)
-	if err != nil {
-		return nil, &usageError{fmt.Errorf("--with: %w", err)}
-	}
-	sel.With = kinds
-	strategy, err := plan.ParseStrategy(string(sel.Strategy))
-	if err != nil {
-		return nil, &usageError{fmt.Errorf("--strategy: %w", err)}
-	}
-	sel.Strategy = strategy
-	onto := s.rng.Base
-	if sel.Onto != "" {
-		if onto, err = s.repo.Resolve(sel.Onto); err != nil {
-			return nil, fmt.Errorf("--onto: %w", err)
-		}
-	}
+	onto := sel.onto
 	present, err := plan.FindPresent(ctx, s.repo, s.rng, onto)
 	if err != nil {
 		return nil, err
 	}
-	p, err := plan.Build(plan.Input{Graph: graph, Results: s.results, Present: present}, *sel)
+	p, err := plan.Build(plan.Input{Graph: graph, Results: s.results, Present: present}, sel.Options)
 	if err != nil {
 		return nil, err
 	}
