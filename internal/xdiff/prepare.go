@@ -103,6 +103,25 @@ func (c *classifier) classify(line []byte, pass int) int32 {
 	}
 }
 
+// lookup returns the class id of line when some line of either file has
+// it, without counting it.
+func (c *classifier) lookup(line []byte) (int32, bool) {
+	h := maphash.Bytes(hashSeed, line)
+	tag := h &^ 0xffffffff
+	for i := h & c.mask; ; i = (i + 1) & c.mask {
+		s := c.slots[i]
+		if s == 0 {
+			return 0, false
+		}
+		if s&^0xffffffff == tag {
+			id := int32(s&0xffffffff) - 1
+			if bytes.Equal(c.reps[id], line) {
+				return id, true
+			}
+		}
+	}
+}
+
 // classifyBoth is classify for a line both files have at the same place
 // at their start: counted once for each file.
 func (c *classifier) classifyBoth(line []byte) int32 {
@@ -300,16 +319,193 @@ func cleanupRecords(c *classifier, x1, x2 *xdfile, dis []byte) []byte {
 func classifyMatches(dis []byte, x *xdfile, other []int32) {
 	mlim := min(bogosqrt(x.nrec()), xdlMaxEqLimit)
 	for i := x.dstart; i <= x.dend; i++ {
-		nm := int(other[x.ha[i]])
-		switch {
-		case nm == 0:
-			dis[i] = disNoMatch
-		case nm >= mlim:
-			dis[i] = disManyMatch
-		default:
-			dis[i] = disMatch
+		dis[i] = matchKind(int(other[x.ha[i]]), mlim)
+	}
+}
+
+// matchKind classifies a line that occurs nm times in the other file,
+// whose own file has a match limit of mlim.
+func matchKind(nm, mlim int) byte {
+	switch {
+	case nm == 0:
+		return disNoMatch
+	case nm >= mlim:
+		return disManyMatch
+	default:
+		return disMatch
+	}
+}
+
+// exactCost bounds the edit cost (changed lines kept for the search, both
+// sides) below which xdl_split always finds a minimal diff: it meets the
+// middle snake by the cost's half, before xdiff's heuristics, which need
+// a cost of XDL_HEUR_MIN_COST or XDL_MAX_COST_MIN (both 256), can start.
+const exactCost = xdlHeurMinCost
+
+// tailNeutral tells, after a Myers diff of two files whose common tail
+// was trimmed, whether diffing them with that tail put back would mark
+// as many lines changed on each side (added and deleted being this
+// diff's counts). It answers without reading the tail when it can.
+//
+// The tail is whole lines equal on both sides, so with it back
+// xdl_trim_ends stops at the same lines, unless one side's middle is
+// empty (a pure insertion or deletion, which stays one of the same size).
+// What can change is which middle lines xdl_cleanup_records leaves to the
+// Myers search: a line's kind depends on how often it occurs in the other
+// file, tail included, and on the file's match limit, which grows with
+// its lines. Counts only grow with the tail, so a line of no match may
+// get matches, never the reverse; and xdl_clean_mmatch drops a line with
+// many matches only between lines of no match, at most xdlSimscanWindow
+// away on each side. So only such "exposed" lines can enter or leave the
+// search, besides lines of no match, which may enter it but have no
+// equal in the other file's middle. If the search sees the same lines, it
+// gives the same result. If it also sees some lines without an equal, the
+// longest common subsequence stays the same, and so do the counts when
+// both searches are minimal, which a small edit cost guarantees. Sliding
+// groups (xdl_change_compact) moves changed lines, never changes how many.
+func (e *env) tailNeutral(tail []byte, added, deleted int) bool {
+	x1, x2 := &e.x1, &e.x2
+	if x1.dstart > x1.dend || x2.dstart > x2.dend {
+		return true
+	}
+	n1 := x1.nrec() + 1
+	dis1, dis2 := e.dis[:n1], e.dis[n1:]
+	e.nomatch[0], e.exposed[0] = exposure(dis1, x1, e.nomatch[0][:0], e.exposed[0][:0])
+	e.nomatch[1], e.exposed[1] = exposure(dis2, x2, e.nomatch[1][:0], e.exposed[1][:0])
+	// Without exposed lines no discarded line has matches, so the cost is
+	// added+deleted less the lines of no match, which may all join.
+	if len(e.exposed[0])+len(e.exposed[1]) == 0 && added+deleted <= exactCost {
+		return true
+	}
+
+	// Count, in the tail, the lines of the classes whose kind matters: the
+	// lines of no match and those in reach of an exposed line.
+	var maybe lineFilter
+	for f, x := range []*xdfile{x1, x2} {
+		for _, i := range e.nomatch[f] {
+			maybe.add(x.recs[i])
+		}
+		for _, z := range e.exposed[f] {
+			lo, hi := reach(z, x)
+			for i := lo; i <= hi; i++ {
+				maybe.add(x.recs[i])
+			}
 		}
 	}
+	e.inc = resizeInt32(e.inc, len(e.cf.reps))
+	clear(e.inc)
+	clear(e.recent[:])
+	lines := 0
+	for len(tail) > 0 {
+		i := bytes.IndexByte(tail, '\n')
+		if i < 0 {
+			i = len(tail)
+		} else {
+			i++
+		}
+		if line := tail[:i]; maybe.has(line) {
+			// Braces and blank lines come back often: remember the class
+			// last found for each key.
+			r := &e.recent[lineKey(line)%uint(len(e.recent))]
+			if r.line != nil && bytes.Equal(r.line, line) {
+				e.inc[r.id]++
+			} else if id, ok := e.cf.lookup(line); ok {
+				e.inc[id]++
+				r.line, r.id = line, id
+			}
+		}
+		lines++
+		tail = tail[i:]
+	}
+	clear(e.recent[:]) // do not keep the caller's data alive
+
+	e.ndis = resizeBytes(e.ndis, len(e.dis))
+	joined := 0
+	for f, x := range []*xdfile{x1, x2} {
+		dis, ndis, other := dis1, e.ndis[:n1], e.cf.count[1]
+		if f == 1 {
+			dis, ndis, other = dis2, e.ndis[n1:], e.cf.count[0]
+		}
+		mlim := min(bogosqrt(x.nrec()+lines), xdlMaxEqLimit)
+		for _, z := range e.exposed[f] {
+			lo, hi := reach(z, x)
+			for i := lo; i <= hi; i++ {
+				c := x.ha[i]
+				ndis[i] = matchKind(int(other[c]+e.inc[c]), mlim)
+			}
+			for i := z.lo; i <= z.hi; i++ {
+				// An exposed line has matches: it must stay in or out.
+				if searched(dis, i, x.dstart, x.dend) != searched(ndis, i, x.dstart, x.dend) {
+					return false
+				}
+			}
+		}
+		for _, i := range e.nomatch[f] {
+			if e.inc[x.ha[i]] > 0 {
+				joined++ // maybe: it gets matches, in the tail only
+			}
+		}
+	}
+	if joined == 0 {
+		return true
+	}
+	discarded := (x1.dend - x1.dstart + 1 - len(x1.rindex)) + (x2.dend - x2.dstart + 1 - len(x2.rindex))
+	cost := added + deleted - discarded
+	return cost+joined <= exactCost
+}
+
+// span is a range of lines, both ends included.
+type span struct{ lo, hi int }
+
+// exposure appends to nomatch the middle lines of x that have no match
+// (dis), and to exposed the ranges of the other middle lines that have
+// one no further than xdlSimscanWindow lines on each side: the lines
+// xdl_clean_mmatch may drop, with the tail back or not.
+func exposure(dis []byte, x *xdfile, nomatch []int32, exposed []span) ([]int32, []span) {
+	prev := -1
+	for i := x.dstart; i <= x.dend; i++ {
+		if dis[i] != disNoMatch {
+			continue
+		}
+		nomatch = append(nomatch, int32(i))
+		if prev >= 0 && i-prev >= 2 {
+			if z := (span{max(prev+1, i-xdlSimscanWindow), min(i-1, prev+xdlSimscanWindow)}); z.lo <= z.hi {
+				exposed = append(exposed, z)
+			}
+		}
+		prev = i
+	}
+	return nomatch, exposed
+}
+
+// reach returns the lines xdl_clean_mmatch looks at for the lines of z.
+func reach(z span, x *xdfile) (lo, hi int) {
+	return max(z.lo-xdlSimscanWindow, x.dstart), min(z.hi+xdlSimscanWindow, x.dend)
+}
+
+// lineFilter is a set of lines that may answer yes for lines not in it,
+// keyed by length and middle byte: a cheap test before hashing.
+type lineFilter [16]uint64
+
+func lineKey(line []byte) uint {
+	return (uint(len(line))*8 + uint(line[len(line)/2])) % 1024
+}
+
+func (f *lineFilter) add(line []byte) {
+	k := lineKey(line)
+	f[k/64] |= 1 << (k % 64)
+}
+
+func (f *lineFilter) has(line []byte) bool {
+	k := lineKey(line)
+	return f[k/64]&(1<<(k%64)) != 0
+}
+
+func resizeBytes(b []byte, n int) []byte {
+	if cap(b) >= n {
+		return b[:n]
+	}
+	return make([]byte, n)
 }
 
 func keepRecords(dis []byte, x *xdfile) {
@@ -318,8 +514,7 @@ func keepRecords(dis []byte, x *xdfile) {
 	x.rha = resizeInt32(x.rha, n)
 	nreff := 0
 	for i := x.dstart; i <= x.dend; i++ {
-		if dis[i] == disMatch ||
-			(dis[i] == disManyMatch && !cleanMmatch(dis, i, x.dstart, x.dend)) {
+		if searched(dis, i, x.dstart, x.dend) {
 			x.rindex[nreff] = int32(i)
 			x.rha[nreff] = x.ha[i]
 			nreff++
@@ -329,6 +524,12 @@ func keepRecords(dis []byte, x *xdfile) {
 	}
 	x.rindex = x.rindex[:nreff]
 	x.rha = x.rha[:nreff]
+}
+
+// searched tells whether line i, of kind dis[i], takes part in the Myers
+// search or is marked changed right away.
+func searched(dis []byte, i, s, e int) bool {
+	return dis[i] == disMatch || (dis[i] == disManyMatch && !cleanMmatch(dis, i, s, e))
 }
 
 func resizeInt32(s []int32, n int) []int32 {

@@ -19,6 +19,13 @@ type Options struct {
 	// Algorithm is Myers (git's default) or Histogram (--histogram,
 	// diff.algorithm=histogram).
 	Algorithm Algorithm
+	// KeepCommonTail diffs the files whole. By default the common tail is
+	// dropped first (trimCommonTail), as git does for a diff without
+	// context (-U0, so the hunks vcs reports). Git diffs the whole files
+	// for everything else: --numstat and --stat (which diff with the
+	// default context of 3) and patches with context. The two can differ,
+	// rarely, since xdiff's line classes and cost limits see the tail.
+	KeepCommonTail bool
 }
 
 // Algorithm selects xdiff's line matching algorithm.
@@ -46,7 +53,9 @@ func DefaultOptions() Options { return Options{IndentHeuristic: true} }
 // `git diff -U0` (Myers, the default algorithm) prints them: xdiff's
 // line classification, discarding of unmatched lines, cost-limited Myers
 // search and group sliding, after git's trim_common_tail, which git
-// applies whenever the context is zero (so also for --numstat).
+// applies only when the context is zero (xdi_diff): --numstat and --stat
+// diff with context 3, untrimmed, so their counts can differ from these
+// hunks' (see DiffNumstat and Options.KeepCommonTail).
 // Lines compare byte for byte: "x" without '\n' differs from "x\n".
 //
 // Git stops with an error in the one case xhistogram gives up (64
@@ -65,18 +74,81 @@ func diffHunks(a, b []byte, opts Options) ([]Hunk, error) {
 	if bytes.Equal(a, b) {
 		return nil, nil
 	}
-	a, b = trimCommonTail(a, b)
+	if !opts.KeepCommonTail {
+		a, b = trimCommonTail(a, b)
+	}
 	e := getEnv()
 	defer putEnv(e)
 	changes, err := e.diff(a, b, opts.Algorithm, opts.IndentHeuristic)
-	if err != nil || len(changes) == 0 {
-		return nil, err
+	return toHunks(changes), err
+}
+
+func toHunks(changes []change) []Hunk {
+	if len(changes) == 0 {
+		return nil
 	}
 	hunks := make([]Hunk, len(changes))
 	for i, c := range changes {
 		hunks[i] = c.hunk()
 	}
+	return hunks
+}
+
+// DiffNumstat returns Diff's hunks (git diff -U0) together with the line
+// counts git diff --numstat prints for the same pair, which come from a
+// diff of the whole files (see Options.KeepCommonTail). The counts are
+// the hunks' own unless putting the trimmed tail back could change
+// xdiff's choices; only then does it diff a second time, untrimmed.
+func DiffNumstat(a, b []byte, opts Options) (hunks []Hunk, added, deleted int) {
+	if opts.KeepCommonTail {
+		hunks = Diff(a, b, opts)
+		added, deleted = countHunks(hunks)
+		return hunks, added, deleted
+	}
+	hunks, err := numstatHunks(a, b, opts, &added, &deleted)
+	if err != nil {
+		// As Diff: Myers where xhistogram gives up, for both.
+		opts.Algorithm = Myers
+		hunks, _ = numstatHunks(a, b, opts, &added, &deleted)
+	}
+	return hunks, added, deleted
+}
+
+func numstatHunks(a, b []byte, opts Options, added, deleted *int) ([]Hunk, error) {
+	*added, *deleted = 0, 0
+	if bytes.Equal(a, b) {
+		return nil, nil
+	}
+	ta, tb := trimCommonTail(a, b)
+	e := getEnv()
+	defer putEnv(e)
+	changes, err := e.diff(ta, tb, opts.Algorithm, opts.IndentHeuristic)
+	if err != nil {
+		return nil, err
+	}
+	hunks := toHunks(changes)
+	*added, *deleted = countHunks(hunks)
+	if len(ta) == len(a) || (opts.Algorithm == Myers && e.tailNeutral(a[len(ta):], *added, *deleted)) {
+		return hunks, nil
+	}
+	whole, err := e.diff(a, b, opts.Algorithm, opts.IndentHeuristic)
+	if err != nil {
+		return nil, err
+	}
+	*added, *deleted = 0, 0
+	for _, c := range whole {
+		*added += c.chg2
+		*deleted += c.chg1
+	}
 	return hunks, nil
+}
+
+func countHunks(hunks []Hunk) (added, deleted int) {
+	for _, h := range hunks {
+		added += h.NewLines
+		deleted += h.OldLines
+	}
+	return added, deleted
 }
 
 // hunk numbers a change as xdl_emit_hunk_hdr does with no context.
@@ -124,6 +196,18 @@ type env struct {
 	kvd     []int
 	hist    histindex
 	changes []change
+
+	// tailNeutral's state: the lines of no match and the exposed lines of
+	// each file, the count of each class in the tail, the kinds of lines
+	// with the tail, and the class last found for a key of lineFilter.
+	nomatch [2][]int32
+	exposed [2][]span
+	inc     []int32
+	ndis    []byte
+	recent  [64]struct {
+		line []byte
+		id   int32
+	}
 }
 
 var envPool = sync.Pool{New: func() any { return new(env) }}

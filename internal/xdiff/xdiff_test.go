@@ -173,6 +173,13 @@ func FuzzDiff(f *testing.F) {
 		if added < 0 || deleted < 0 {
 			t.Fatal("negative counts")
 		}
+		// DiffNumstat keeps Diff's hunks and counts as the untrimmed diff.
+		opts := Options{IndentHeuristic: indent}
+		nh, na, nd := DiffNumstat(a, b, opts)
+		opts.KeepCommonTail = true
+		if wa, wd := countHunks(Diff(a, b, opts)); na != wa || nd != wd || !equalHunks(nh, hunks) {
+			t.Fatalf("DiffNumstat: +%d -%d %v, want +%d -%d %v", na, nd, nh, wa, wd, hunks)
+		}
 	})
 }
 
