@@ -12,9 +12,14 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/triage-dev/triage/testdata/repos"
 )
@@ -85,12 +90,43 @@ func BenchmarkReadRange(b *testing.B) {
 // TestLargeHistoryMatchesGit compares the whole benchmark range with git
 // (order, statuses, renames, numstat, hunks). It is heavy: it runs only when
 // TRIAGE_BENCH_VERIFY is set (and uses TRIAGE_BENCH_REPO when given).
+// TestGeneratedHistoryMatchesGit runs the same comparison on small
+// histories by default.
 func TestLargeHistoryMatchesGit(t *testing.T) {
 	if os.Getenv("TRIAGE_BENCH_VERIFY") == "" {
 		t.Skip("set TRIAGE_BENCH_VERIFY=1 to compare the benchmark history with git")
 	}
 	needGit(t)
 	dir, spec := benchRepo(t)
+	n := compareLogWithGit(t, dir, spec)
+	t.Logf("%d file changes where git's numstat disagrees with its own -U0 hunks (trim_common_tail); Added/Deleted follow numstat, Hunks -U0", n)
+}
+
+// TestGeneratedHistoryMatchesGit compares small generated histories with
+// git. Their seeds were picked because each holds a file change on which
+// git's numstat and its own -U0 hunks disagree (about one in a thousand
+// file changes), so that FileChange's counts are checked to follow numstat
+// while its hunks follow -U0.
+func TestGeneratedHistoryMatchesGit(t *testing.T) {
+	needGit(t)
+	for _, seed := range []int64{5, 6} {
+		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
+			t.Parallel()
+			g, err := repos.Generate(filepath.Join(t.TempDir(), "repo"), repos.GenOptions{Seed: seed, Commits: 200, Files: 60})
+			check(t, err)
+			if n := compareLogWithGit(t, g.Dir, g.BaseRef+".."+g.HeadRef); n == 0 {
+				t.Errorf("no file change of this history has git's numstat and -U0 hunks disagree any more (the generator changed?): pick another seed that has one, so the case stays covered")
+			}
+		})
+	}
+}
+
+// compareLogWithGit reads the range spec of the repository dir and
+// compares it with git log: commits in order, changes, statuses, renames,
+// numstat and -U0 hunks. It returns how many file changes have git's
+// numstat disagree with the sum of its -U0 hunks.
+func compareLogWithGit(t *testing.T, dir, spec string) (selfDisagree int) {
+	t.Helper()
 	r, err := Open(dir)
 	check(t, err)
 	defer r.Close()
@@ -106,12 +142,6 @@ func TestLargeHistoryMatchesGit(t *testing.T) {
 	}
 	patch := runGit(t, dir, "-c", "core.quotePath=false", "log", "--topo-order", "--reverse", "-p", "-U0", "-M", "--no-color", "--format=%x01%H", spec)
 	patches := strings.Split(patch, "\x01")[1:]
-	selfDisagree := 0
-	defer func() {
-		if selfDisagree > 0 {
-			t.Logf("%d file changes where git's numstat disagrees with its own -U0 hunks (trim_common_tail)", selfDisagree)
-		}
-	}()
 	for i, chunk := range chunks {
 		c := rg.Commits[i]
 		hash, body, _ := strings.Cut(chunk, "\x00")
@@ -128,11 +158,8 @@ func TestLargeHistoryMatchesGit(t *testing.T) {
 		}
 		hunks := parsePatchHunks(t, patches[i])
 		for k, w := range want {
-			if w.added >= 0 && gitSelfDisagrees(w, hunks[w.path()]) {
-				// git's numstat (context 3) and its -U0 patch (tail
-				// trimmed) disagree: Added/Deleted follow the -U0 hunks.
+			if gitSelfDisagrees(w, hunks[w.path()]) {
 				selfDisagree++
-				w.added, w.deleted = sumHunks(hunks[w.path()])
 			}
 			g := c.Changes[k]
 			if w.added < 0 { // binary for git
@@ -151,6 +178,43 @@ func TestLargeHistoryMatchesGit(t *testing.T) {
 			if fmt.Sprint(g.Hunks) != fmt.Sprint(hunks[g.Path()]) {
 				t.Errorf("%s %s: hunks differ from git's", c.Short(), g.Path())
 			}
+		}
+	}
+	comparePatchIDsWithGit(t, r, rg, dir, spec)
+	return selfDisagree
+}
+
+// comparePatchIDsWithGit compares the patch-id of every non-merge commit of
+// rg with `git log -p | git patch-id --stable` (git diffs with context, so
+// without trim_common_tail: the patch differs from the -U0 hunks where
+// numstat does).
+func comparePatchIDsWithGit(t *testing.T, r *Repo, rg *Range, dir, spec string) {
+	t.Helper()
+	cmd := exec.Command("sh", "-c", "git log -p -M --no-merges --format='commit %H' \"$0\" | git patch-id --stable", spec)
+	cmd.Dir = dir
+	cmd.Env = gitEnv()
+	out, err := cmd.Output()
+	check(t, err)
+	want := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		if f := strings.Fields(line); len(f) == 2 {
+			want[f[1]] = f[0]
+		}
+	}
+	// git abbreviates the blob names it hashes for binary files to more
+	// than PatchIDAbbrev digits in a repository with many objects.
+	abbrevDiffers := len(strings.TrimSpace(runGit(t, dir, "rev-parse", "--short", "HEAD"))) != PatchIDAbbrev
+	rd := r.reader()
+	defer r.release(rd)
+	read := func(h plumbing.Hash) ([]byte, error) { return rd.read(h, plumbing.BlobObject) }
+	for _, c := range rg.Commits {
+		if c.Merge || abbrevDiffers && slices.ContainsFunc(c.Changes, func(f FileChange) bool { return f.Binary }) {
+			continue
+		}
+		got, err := PatchID(c.Changes, read)
+		check(t, err)
+		if w := want[c.Hash.String()]; w != got.String() && (w != "" || !got.IsZero()) {
+			t.Errorf("%s: patch-id %s, git says %q", c.Short(), got, w)
 		}
 	}
 }

@@ -321,11 +321,6 @@ func compareChanges(t *testing.T, dir, parent, commit string, changes []FileChan
 			}
 			continue
 		}
-		if gitSelfDisagrees(w, hunks[w.path()]) && !split[w.path()] {
-			// git's numstat (diff with context 3) and its -U0 patch (diff
-			// after trim_common_tail) disagree; Added/Deleted follow -U0.
-			w.added, w.deleted = sumHunks(hunks[w.path()])
-		}
 		if g.Binary || g.Added != w.added || g.Deleted != w.deleted {
 			t.Errorf("%s %s: numstat binary=%v +%d -%d, git has +%d -%d", short, g.Path(), g.Binary, g.Added, g.Deleted, w.added, w.deleted)
 		}
@@ -342,7 +337,8 @@ func compareChanges(t *testing.T, dir, parent, commit string, changes []FileChan
 // line counts of git's own -U0 hunks for it. git trims a common tail of
 // whole KiB blocks before a diff without context (xdiff-interface.c's
 // trim_common_tail), which can change xdiff's choices; numstat diffs with
-// the default context, untrimmed.
+// the default context, untrimmed. FileChange follows both: Hunks are
+// -U0's, Added and Deleted numstat's.
 func gitSelfDisagrees(w gitRawChange, hunks []Hunk) bool {
 	if w.added < 0 {
 		return false

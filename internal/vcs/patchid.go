@@ -21,6 +21,8 @@ import (
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/triage-dev/triage/internal/xdiff"
 )
 
 // PatchIDContext is the number of context lines of the patch that is hashed:
@@ -432,8 +434,19 @@ func pidWriteFile(w *bufio.Writer, fc *FileChange, read PatchBlobReader) error {
 	}
 	oldLines, newLines := pidSplitLines(oldText), pidSplitLines(newText)
 	hunks := fc.Hunks
-	if hunks == nil || fc.OldMode == pidModeGitlink || fc.NewMode == pidModeGitlink {
+	switch {
+	case hunks == nil || fc.OldMode == pidModeGitlink || fc.NewMode == pidModeGitlink:
 		hunks = pidWholeHunks(fc, len(oldLines), len(newLines))
+	case len(oldText) > 0 && len(newText) > 0:
+		// fc.Hunks are -U0's, diffed after git's trim_common_tail; git
+		// show diffs with context, the whole files, which in rare cases
+		// gives other hunks (see xdiff.DiffNumstat).
+		opts := xdiff.DefaultOptions()
+		opts.KeepCommonTail = true
+		hunks = hunks[:0:0]
+		for _, h := range xdiff.Diff(oldText, newText, opts) {
+			hunks = append(hunks, Hunk{OldStart: h.OldStart, OldLines: h.OldLines, NewStart: h.NewStart, NewLines: h.NewLines})
+		}
 	}
 	if len(hunks) == 0 {
 		return nil

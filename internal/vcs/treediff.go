@@ -262,21 +262,19 @@ func (d *differ) fileChange(p *pair) (FileChange, error) {
 	if sameContent {
 		return fc, nil
 	}
-	fc.Hunks = lineDiff(a, b)
-	for _, h := range fc.Hunks {
-		fc.Added += h.NewLines
-		fc.Deleted += h.OldLines
-	}
+	fc.Hunks, fc.Added, fc.Deleted = lineDiff(a, b)
 	return fc, nil
 }
 
-// lineDiff diffs two contents with git's xdiff and keeps each hunk's added lines.
-func lineDiff(a, b []byte) []Hunk {
-	xh := xdiff.Diff(a, b, xdiff.DefaultOptions())
+// lineDiff diffs two contents with git's xdiff and keeps each hunk's added
+// lines. The hunks are git diff -U0's; the counts are git diff --numstat's,
+// which the hunks' sum misses in rare cases (xdiff.DiffNumstat).
+func lineDiff(a, b []byte) (hunks []Hunk, added, deleted int) {
+	xh, added, deleted := xdiff.DiffNumstat(a, b, xdiff.DefaultOptions())
 	if len(xh) == 0 {
-		return nil
+		return nil, added, deleted
 	}
-	hunks := make([]Hunk, len(xh))
+	hunks = make([]Hunk, len(xh))
 	// Hunks come in order: walk b's lines once, only as far as needed.
 	line, pos := 1, 0
 	for i, h := range xh {
@@ -299,7 +297,7 @@ func lineDiff(a, b []byte) []Hunk {
 		}
 		hunks[i].Lines = lines
 	}
-	return hunks
+	return hunks, added, deleted
 }
 
 // skipLines returns the offset n lines after pos, counting newlines a block
