@@ -105,6 +105,35 @@ func Rename(oldPath, newPath string) Change {
 
 // Edit replaces the first occurrence of old by new in path.
 func Edit(p, old, new string) Change {
+	return rewrite(p, func(content []byte) ([]byte, error) {
+		if !bytes.Contains(content, []byte(old)) {
+			return nil, fmt.Errorf("fixture: edit %s: %q not found", p, old)
+		}
+		return bytes.Replace(content, []byte(old), []byte(new), 1), nil
+	})
+}
+
+// InsertAfter inserts text right after the first occurrence of anchor in path;
+// anchor must be present, so a fixture that drifts fails loudly.
+func InsertAfter(p, anchor, text string) Change { return Edit(p, anchor, anchor+text) }
+
+// InsertBefore inserts text right before the first occurrence of anchor in path.
+func InsertBefore(p, anchor, text string) Change { return Edit(p, anchor, text+anchor) }
+
+// InsertBeforeLast inserts text right before the last occurrence of anchor in
+// path, e.g. before the closing brace of a class.
+func InsertBeforeLast(p, anchor, text string) Change {
+	return rewrite(p, func(content []byte) ([]byte, error) {
+		i := bytes.LastIndex(content, []byte(anchor))
+		if i < 0 {
+			return nil, fmt.Errorf("fixture: edit %s: %q not found", p, anchor)
+		}
+		return []byte(string(content[:i]) + text + string(content[i:])), nil
+	})
+}
+
+// rewrite replaces path's content by what edit makes of it, keeping its mode.
+func rewrite(p string, edit func(content []byte) ([]byte, error)) Change {
 	return func(files map[string]entry, b *Builder) error {
 		e, ok := files[p]
 		if !ok {
@@ -114,12 +143,26 @@ func Edit(p, old, new string) Change {
 		if err != nil {
 			return err
 		}
-		if !bytes.Contains(content, []byte(old)) {
-			return fmt.Errorf("fixture: edit %s: %q not found", p, old)
+		content, err = edit(content)
+		if err != nil {
+			return err
 		}
-		h, err := b.blob(bytes.Replace(content, []byte(old), []byte(new), 1))
+		h, err := b.blob(content)
 		files[p] = entry{h, e.mode}
 		return err
+	}
+}
+
+// Chmod changes path's mode (e.g. to filemode.Executable), keeping its content,
+// so the commit is a pure mode change as `git update-index --chmod` makes it.
+func Chmod(p string, mode filemode.FileMode) Change {
+	return func(files map[string]entry, _ *Builder) error {
+		e, ok := files[p]
+		if !ok {
+			return fmt.Errorf("fixture: chmod %s: no such file", p)
+		}
+		files[p] = entry{e.hash, mode}
+		return nil
 	}
 }
 
@@ -158,17 +201,71 @@ func (b *Builder) Resolve(rev string) (plumbing.Hash, error) {
 
 // Commit records the changes on the current branch as one commit.
 func (b *Builder) Commit(who Person, msg string, changes ...Change) (plumbing.Hash, error) {
+	files, err := b.changed(changes)
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	return b.write(who, msg, files, b.parents())
+}
+
+// CommitAs records a commit whose author differs from its committer, as
+// `git cherry-pick` makes them (the original author and date are kept, the
+// person picking commits later). The builder's clock is left at committed.
+func (b *Builder) CommitAs(author Person, authored time.Time, committer Person, committed time.Time,
+	msg string, changes ...Change) (plumbing.Hash, error) {
+	files, tree, err := b.changedTree(changes)
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	h, err := b.storeCommit(&object.Commit{Author: author.at(authored), Committer: committer.at(committed), Message: msg,
+		TreeHash: tree, ParentHashes: b.parents()}, files)
+	if err == nil {
+		b.clock = committed
+	}
+	return h, err
+}
+
+// CommitWithEncoding records a commit whose message is stored as raw bytes
+// (possibly not UTF-8) under an "encoding" header naming their charset, as
+// git commit does with i18n.commitEncoding set. An empty encoding writes no
+// header, so the message is stored undeclared.
+func (b *Builder) CommitWithEncoding(who Person, encoding string, msg []byte, changes ...Change) (plumbing.Hash, error) {
+	files, tree, err := b.changedTree(changes)
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	b.clock = b.clock.Add(time.Hour)
+	return b.storeCommit(&object.Commit{Author: who.at(b.clock), Committer: who.at(b.clock), Message: string(msg),
+		TreeHash: tree, ParentHashes: b.parents(), Encoding: object.MessageEncoding(encoding)}, files)
+}
+
+// changed is the current branch's files with changes applied.
+func (b *Builder) changed(changes []Change) (map[string]entry, error) {
 	files := copyFiles(b.current)
 	for _, c := range changes {
 		if err := c(files, b); err != nil {
-			return plumbing.ZeroHash, err
+			return nil, err
 		}
 	}
-	var parents []plumbing.Hash
-	if h, ok := b.heads[b.branch]; ok {
-		parents = append(parents, h)
+	return files, nil
+}
+
+// changedTree is changed, with its tree written.
+func (b *Builder) changedTree(changes []Change) (map[string]entry, plumbing.Hash, error) {
+	files, err := b.changed(changes)
+	if err != nil {
+		return nil, plumbing.ZeroHash, err
 	}
-	return b.write(who, msg, files, parents)
+	tree, err := b.writeTree(files)
+	return files, tree, err
+}
+
+// parents is what a commit on the current branch has: its head, if any.
+func (b *Builder) parents() []plumbing.Hash {
+	if h, ok := b.heads[b.branch]; ok {
+		return []plumbing.Hash{h}
+	}
+	return nil
 }
 
 // Merge records a merge of branch `other` into the current branch. Files changed
@@ -222,6 +319,9 @@ func (b *Builder) Tag(name string) error {
 // Head is the current branch's last commit.
 func (b *Builder) Head() plumbing.Hash { return b.heads[b.branch] }
 
+// Branch is the name of the builder's current branch.
+func (b *Builder) Branch() string { return b.branch }
+
 // Finish points HEAD at branch and checks it out, so the directory looks like
 // a normal clone.
 func (b *Builder) Finish(branch string) error {
@@ -235,17 +335,23 @@ func (b *Builder) Finish(branch string) error {
 	return wt.Reset(&git.ResetOptions{Commit: b.heads[branch], Mode: git.HardReset})
 }
 
+// write records files as a commit by who, an hour after the previous one.
 func (b *Builder) write(who Person, msg string, files map[string]entry, parents []plumbing.Hash) (plumbing.Hash, error) {
 	tree, err := b.writeTree(files)
 	if err != nil {
 		return plumbing.ZeroHash, err
 	}
 	b.clock = b.clock.Add(time.Hour)
-	sig := object.Signature{Name: who.Name, Email: who.Email, When: b.clock}
-	if !strings.HasSuffix(msg, "\n") {
-		msg += "\n"
+	return b.storeCommit(&object.Commit{Author: who.at(b.clock), Committer: who.at(b.clock), Message: msg,
+		TreeHash: tree, ParentHashes: parents}, files)
+}
+
+// storeCommit writes c (its message ended by a newline, as git commit does)
+// and moves the current branch to it; files are its tree's, flat.
+func (b *Builder) storeCommit(c *object.Commit, files map[string]entry) (plumbing.Hash, error) {
+	if !strings.HasSuffix(c.Message, "\n") {
+		c.Message += "\n"
 	}
-	c := &object.Commit{Author: sig, Committer: sig, Message: msg, TreeHash: tree, ParentHashes: parents}
 	obj := b.store.NewEncodedObject()
 	if err := c.Encode(obj); err != nil {
 		return plumbing.ZeroHash, err
@@ -259,6 +365,10 @@ func (b *Builder) write(who Person, msg string, files map[string]entry, parents 
 	}
 	b.heads[b.branch], b.trees[h], b.current = h, files, copyFiles(files)
 	return h, nil
+}
+
+func (p Person) at(when time.Time) object.Signature {
+	return object.Signature{Name: p.Name, Email: p.Email, When: when}
 }
 
 func (b *Builder) setHEAD(branch string) error {
