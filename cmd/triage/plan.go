@@ -1,12 +1,15 @@
 package main
 
 import (
+	"context"
+
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/spf13/cobra"
 
 	"github.com/triage-dev/triage/internal/deps"
 	"github.com/triage-dev/triage/internal/plan"
 	"github.com/triage-dev/triage/internal/report"
+	"github.com/triage-dev/triage/internal/risk"
 )
 
 type planOptions struct {
@@ -15,6 +18,7 @@ type planOptions struct {
 	selectionOptions
 	Range     []string
 	NoSymbols bool
+	NoRisk    bool
 }
 
 func init() {
@@ -68,6 +72,7 @@ kept commit whose needs are not all kept; exact keeps the selection as given and
 	addOutputFlags(cmd, &opts.outputOptions)
 	addSelectionFlags(cmd, &opts.selectionOptions)
 	cmd.Flags().BoolVar(&opts.NoSymbols, "no-symbols", false, "skip symbol edges (and the indexing of the base tree they need)")
+	cmd.Flags().BoolVar(&opts.NoRisk, "no-risk", false, "skip the risk summary of the pruned branch (it replays the picks in memory and reads a year of history)")
 	return cmd
 }
 
@@ -89,15 +94,32 @@ func runPlan(cmd *cobra.Command, opts *planOptions, streams ioStreams) error {
 	if err != nil {
 		return err
 	}
-	var present map[plumbing.Hash]plan.Presence
-	if sel.onto != s.rng.Base {
-		if present, err = plan.FindPresent(ctx, s.repo, s.rng, sel.onto); err != nil {
+	p, err := buildPlan(ctx, s, sel, g)
+	if err != nil {
+		return err
+	}
+	var pruned *risk.PlanRisk
+	if !opts.NoRisk {
+		if pruned, err = planRiskOf(ctx, s, p, sel.onto, g, &opts.repoOptions, streams); err != nil {
 			return err
 		}
 	}
-	p, err := plan.Build(plan.Input{Graph: g, Results: s.results, Present: present}, sel.Options)
+	return opts.write(streams.Out, report.Plan(report.PlanInput{Plan: p, Onto: sel.onto, OntoName: sel.ontoLabel, Risk: pruned}))
+}
+
+// planRiskOf measures the pruned branch as triage risk does, from the default
+// year of history before BASE.
+func planRiskOf(ctx context.Context, s *session, p *plan.Plan, onto plumbing.Hash, g *deps.Graph, o *repoOptions, streams ioStreams) (*risk.PlanRisk, error) {
+	window, _ := parseHistory(defaultHistory)
+	bar := newProgress(streams.Err, o.NoProgress, "reading history")
+	history, _, err := risk.ReadHistory(ctx, s.repo, s.rng.Base, risk.HistoryOptions{Window: window, MaxCommits: risk.DefaultMaxHistory, Progress: bar.Update})
+	bar.Done()
 	if err != nil {
-		return &usageError{err}
+		return nil, err
 	}
-	return opts.write(streams.Out, report.Plan(report.PlanInput{Plan: p, Onto: sel.onto, OntoName: sel.ontoLabel}))
+	isFix, err := s.fixClassifier(history, *o)
+	if err != nil {
+		return nil, err
+	}
+	return assessPlan(ctx, s, p, onto, history, risk.EdgesOf(g), isFix)
 }

@@ -79,7 +79,7 @@ what a dropped one introduced, fixes of kept commits left out, and what to retes
 	addRepoFlags(cmd, &opts.repoOptions)
 	addOutputFlags(cmd, &opts.outputOptions)
 	f := cmd.Flags()
-	f.StringVar(&opts.History, "history", "1y", "how much history before BASE the scores learn from: `AGE` such as 1y, 6m, 90d, 2w or 720h")
+	f.StringVar(&opts.History, "history", defaultHistory, "how much history before BASE the scores learn from: `AGE` such as 1y, 6m, 90d, 2w or 720h")
 	f.IntVar(&opts.MaxHistory, "max-history", risk.DefaultMaxHistory, "read at most `N` commits of history (the newest)")
 	f.BoolVar(&opts.Backtest, "backtest", false, "instead of scoring, measure how well the score finds the range's commits a later fix corrected (AUC, top 20% of lines), against lines changed alone and random")
 	f.StringVar(&opts.FailOn, "fail-on", "", "exit 1 when a commit or the plan reaches `LEVEL` (medium or high)")
@@ -91,6 +91,9 @@ var ageFormat = regexp.MustCompile(`^(\d+)([dwmy])$`)
 
 // parseHistory reads --history: days, weeks, months (30 days), years (365
 // days), or any Go duration.
+// defaultHistory is how much history before BASE risk learns from.
+const defaultHistory = "1y"
+
 func parseHistory(s string) (time.Duration, error) {
 	if m := ageFormat.FindStringSubmatch(strings.TrimSpace(s)); m != nil {
 		n, _ := strconv.Atoi(m[1])
@@ -155,7 +158,11 @@ func runRisk(cmd *cobra.Command, opts *riskOptions, streams ioStreams) error {
 		return err
 	}
 	if sel != nil {
-		if planRisk, err = assessPlan(ctx, s, sel, graph, history, edges, isFix); err != nil {
+		p, err := buildPlan(ctx, s, sel, graph)
+		if err != nil {
+			return err
+		}
+		if planRisk, err = assessPlan(ctx, s, p, sel.onto, history, edges, isFix); err != nil {
 			return err
 		}
 	}

@@ -20,20 +20,28 @@ import (
 	"github.com/triage-dev/triage/internal/vcs"
 )
 
-// assessPlan builds the plan, replays its picks onto --onto in memory (as
-// triage apply --dry-run, but writing nothing to the repository), and
-// measures the pruned branch.
-func assessPlan(ctx context.Context, s *session, sel *selection, graph *deps.Graph,
-	history []*vcs.Commit, edges []risk.Edge, isFix risk.FixFunc) (*risk.PlanRisk, error) {
-	onto := sel.onto
-	present, err := plan.FindPresent(ctx, s.repo, s.rng, onto)
-	if err != nil {
-		return nil, err
+// buildPlan closes the selection over the graph, with the commits already on
+// --onto marked present.
+func buildPlan(ctx context.Context, s *session, sel *selection, graph *deps.Graph) (*plan.Plan, error) {
+	var present map[plumbing.Hash]plan.Presence
+	if sel.onto != s.rng.Base {
+		var err error
+		if present, err = plan.FindPresent(ctx, s.repo, s.rng, sel.onto); err != nil {
+			return nil, err
+		}
 	}
 	p, err := plan.Build(plan.Input{Graph: graph, Results: s.results, Present: present}, sel.Options)
 	if err != nil {
-		return nil, err
+		return nil, &usageError{err}
 	}
+	return p, nil
+}
+
+// assessPlan replays the plan's picks onto --onto in memory (as triage apply
+// --dry-run, but writing nothing to the repository), and measures the pruned branch.
+func assessPlan(ctx context.Context, s *session, p *plan.Plan, onto plumbing.Hash,
+	history []*vcs.Commit, edges []risk.Edge, isFix risk.FixFunc) (*risk.PlanRisk, error) {
+	var err error
 	in := risk.PlanInput{Commits: s.rng.Commits, Kept: p.Picks, Edges: edges, IsFix: isFix, History: history,
 		Tickets: map[plumbing.Hash][]string{}}
 	for _, c := range p.Commits {

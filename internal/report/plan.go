@@ -9,6 +9,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/triage-dev/triage/internal/plan"
+	"github.com/triage-dev/triage/internal/risk"
 )
 
 // PlanJSON is the documented json schema of `triage plan`.
@@ -21,6 +22,15 @@ type PlanJSON struct {
 	Picks    []string      `json:"picks"`
 	Warnings []PlanWarning `json:"warnings"`
 	Summary  PlanSummary   `json:"summary"`
+	// Risk is the pruned branch's risk in brief (triage risk gives all of
+	// it); null with --no-risk.
+	Risk *PlanRiskBrief `json:"risk"`
+}
+
+// PlanRiskBrief is the pruned branch's overall risk level and its reasons.
+type PlanRiskBrief struct {
+	Level   string   `json:"level"`
+	Reasons []string `json:"reasons"`
 }
 
 // PlanCommit is one commit of PlanJSON.
@@ -67,6 +77,8 @@ type PlanInput struct {
 	// OntoName names the target branch for people ("release/1.5", or the base's name).
 	OntoName string
 	Onto     plumbing.Hash
+	// Risk, when measured, is summed up after the plan.
+	Risk *risk.PlanRisk
 }
 
 // Plan builds the document of `triage plan`: every commit with its decision
@@ -150,6 +162,22 @@ func Plan(in PlanInput) *Document {
 		p.Strategy, kindsText(p), len(p.Summary.TicketsKept), len(p.Summary.TicketsPartly), len(p.Summary.TicketsDropped)))
 	if n := len(p.Warnings); n > 0 {
 		doc.Notes = append(doc.Notes, fmt.Sprintf("%d warning%s: read them before cherry-picking (triage explain COMMIT says more).", n, plural(n)))
+	}
+	if in.Risk != nil {
+		brief := &PlanRiskBrief{Level: string(in.Risk.Level), Reasons: nonNil(in.Risk.Reasons)}
+		out.Risk = brief
+		t := Table{Columns: []string{"Level", "Reason"}}
+		if len(brief.Reasons) == 0 {
+			t.Append(strings.ToUpper(brief.Level), "no signal: every file ends in a state production or recette had, nothing kept and dropped interleaves")
+		}
+		for i, r := range brief.Reasons {
+			level := ""
+			if i == 0 {
+				level = strings.ToUpper(brief.Level)
+			}
+			t.Append(level, r)
+		}
+		doc.Sections = append(doc.Sections, Section{Title: "Risk of the pruned branch (triage risk gives the files to retest)", Table: t})
 	}
 	doc.CSV, doc.JSON = csvT, out
 	return doc
