@@ -3,10 +3,12 @@ package main
 import (
 	"encoding/json"
 	"testing"
+
+	"github.com/triage-dev/triage/internal/gittest"
 )
 
 func TestPlanCarriesTheRiskOfThePrunedBranch(t *testing.T) {
-	s := story(t)
+	s := gittest.Story(t)
 	for _, c := range []struct {
 		args      []string
 		wantLevel string // "" means no risk measured
