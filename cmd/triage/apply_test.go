@@ -10,44 +10,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/triage-dev/triage/testdata/repos"
+	"github.com/triage-dev/triage/internal/gittest"
 )
 
 const applyCommitter = "Triage Test <test@triage.dev>"
 
-// applyStory builds a private copy of the story: apply writes branches,
-// and the shared story is read-only for the other tests.
-func applyStory(t *testing.T) *repos.Story {
-	t.Helper()
-	s, err := repos.BuildStory(filepath.Join(t.TempDir(), "story"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
-func gitOut(t *testing.T, dir string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	var env []string
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "GIT_") && !strings.HasPrefix(kv, "HOME=") {
-			env = append(env, kv)
-		}
-	}
-	cmd.Env = append(env, "HOME="+t.TempDir(), "GIT_CONFIG_NOSYSTEM=1", "GIT_COMMITTER_NAME=Triage Test",
-		"GIT_COMMITTER_EMAIL=test@triage.dev", "GIT_COMMITTER_DATE=1300000000 +0100")
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("git %v: %v\n%s", args, err, out.String())
-	}
-	return strings.TrimSpace(out.String())
-}
-
 func TestApplyStoryWritesThePrunedBranch(t *testing.T) {
-	s := applyStory(t)
+	s := gittest.NewStory(t) // apply writes branches: a private story
 	head, _ := os.ReadFile(filepath.Join(s.Dir, ".git", "HEAD"))
 	index, _ := os.ReadFile(filepath.Join(s.Dir, ".git", "index"))
 	code, out, errs := triage(t, "apply", "--repo", s.Dir, "--branch", "release/pruned", "--reproducible", "--committer", applyCommitter, "--no-progress")
@@ -80,30 +49,31 @@ func TestApplyStoryWritesThePrunedBranch(t *testing.T) {
 	if _, err := exec.LookPath("git"); err != nil {
 		return
 	}
-	if got := gitOut(t, s.Dir, "rev-parse", "release/pruned"); got != doc.Head {
+	gitOut := func(dir string, args ...string) string { return strings.TrimSpace(gittest.Git(t, dir, args...)) }
+	if got := gitOut(s.Dir, "rev-parse", "release/pruned"); got != doc.Head {
 		t.Fatalf("release/pruned is %s, the dry run says %s", got, doc.Head)
 	}
 	// git cherry-pick -x of the same picks builds the same trees and messages.
 	wt := filepath.Join(t.TempDir(), "wt")
-	gitOut(t, s.Dir, "worktree", "add", "-q", "--detach", wt, "v1.4.0")
+	gitOut(s.Dir, "worktree", "add", "-q", "--detach", wt, "v1.4.0")
 	args := []string{"cherry-pick", "-x"}
 	for _, a := range doc.Applied {
 		args = append(args, a.Source)
 	}
-	gitOut(t, wt, args...)
+	gitOut(wt, args...)
 	for i := range doc.Applied {
 		rev := "HEAD~" + strconv.Itoa(len(doc.Applied)-1-i)
-		if gitOut(t, wt, "rev-parse", rev+"^{tree}") != gitOut(t, s.Dir, "rev-parse", doc.Applied[i].Commit+"^{tree}") {
+		if gitOut(wt, "rev-parse", rev+"^{tree}") != gitOut(s.Dir, "rev-parse", doc.Applied[i].Commit+"^{tree}") {
 			t.Fatalf("pick %d: the tree differs from git's", i)
 		}
-		if gitOut(t, wt, "log", "-1", "--format=%B%an%ae%ad", rev) != gitOut(t, s.Dir, "log", "-1", "--format=%B%an%ae%ad", doc.Applied[i].Commit) {
+		if gitOut(wt, "log", "-1", "--format=%B%an%ae%ad", rev) != gitOut(s.Dir, "log", "-1", "--format=%B%an%ae%ad", doc.Applied[i].Commit) {
 			t.Fatalf("pick %d: the message or author differs from git's", i)
 		}
 	}
 }
 
 func TestApplyConflictNamesTheCommitsInTheWay(t *testing.T) {
-	s := applyStory(t)
+	s := gittest.NewStory(t)
 	code, out, errs := triage(t, "apply", "--repo", s.Dir, "--strategy", "exact", "--keep", "class:recette-fix",
 		"--branch", "only-fixes", "--committer", applyCommitter, "--no-progress")
 	if code != exitFindings {
@@ -142,7 +112,7 @@ func TestApplyConflictNamesTheCommitsInTheWay(t *testing.T) {
 }
 
 func TestApplyExistingBranchNeedsForce(t *testing.T) {
-	s := applyStory(t)
+	s := gittest.NewStory(t)
 	args := []string{"apply", "--repo", s.Dir, "--branch", "pruned", "--committer", applyCommitter, "--no-progress", "--reproducible"}
 	if code, _, errs := triage(t, args...); code != exitOK {
 		t.Fatalf("first run: exit %d %q", code, errs)
@@ -158,7 +128,7 @@ func TestApplyExistingBranchNeedsForce(t *testing.T) {
 }
 
 func TestApplyVerify(t *testing.T) {
-	s := applyStory(t)
+	s := gittest.NewStory(t)
 	base := []string{"apply", "--repo", s.Dir, "--dry-run", "--committer", applyCommitter, "--no-progress"}
 	code, out, _ := triage(t, append(base, "--verify", "test -f pom.xml && echo built")...)
 	if code != exitOK || !strings.Contains(out, "built") || !strings.Contains(out, "Verify passed") {
@@ -175,7 +145,7 @@ func TestApplyVerify(t *testing.T) {
 }
 
 func TestApplyUsageErrors(t *testing.T) {
-	s := story(t)
+	s := gittest.Story(t)
 	for _, tc := range []struct {
 		args []string
 		want string

@@ -3,10 +3,12 @@ package main
 import (
 	"strings"
 	"testing"
+
+	"github.com/triage-dev/triage/internal/gittest"
 )
 
 func TestDepsStoryEveryFormat(t *testing.T) {
-	s := story(t)
+	s := gittest.Story(t)
 	for _, f := range []struct{ format, golden string }{
 		{"table", "deps-story.table"},
 		{"csv", "deps-story.csv"},
@@ -22,7 +24,7 @@ func TestDepsStoryEveryFormat(t *testing.T) {
 }
 
 func TestDepsKindsFilter(t *testing.T) {
-	s := story(t)
+	s := gittest.Story(t)
 	code, out, stderr := triage(t, "deps", "--repo", s.Dir, "--no-progress", "--kinds", "revert", "--format", "csv")
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
@@ -42,7 +44,7 @@ func TestDepsKindsFilter(t *testing.T) {
 }
 
 func TestExplainStory(t *testing.T) {
-	s := story(t)
+	s := gittest.Story(t)
 	fix := s.Hash("recette-fix-reduced-rate")[:7]
 	for _, f := range []struct{ format, golden string }{
 		{"table", "explain-story.table"},
@@ -57,7 +59,7 @@ func TestExplainStory(t *testing.T) {
 }
 
 func TestExplainErrors(t *testing.T) {
-	s := story(t)
+	s := gittest.Story(t)
 	code, _, stderr := triage(t, "explain", "--repo", s.Dir, "--no-progress", "v1.4.0", "v1.4.0..recette")
 	if code != exitError || !strings.Contains(stderr, "is not in the range v1.4.0..recette: name a commit of the range") {
 		t.Errorf("commit outside the range: exit %d, %s", code, stderr)

@@ -6,45 +6,14 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
-	"github.com/triage-dev/triage/testdata/repos"
+	"github.com/triage-dev/triage/internal/gittest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files with the current output")
 
-var (
-	storyOnce  sync.Once
-	storyState *repos.Story
-	storyErr   error
-	storyRoot  string
-)
-
-func TestMain(m *testing.M) {
-	flag.Parse()
-	code := m.Run()
-	if storyRoot != "" {
-		os.RemoveAll(storyRoot)
-	}
-	os.Exit(code)
-}
-
-// story builds the story repository once for the whole test binary; tests
-// only read it.
-func story(t *testing.T) *repos.Story {
-	t.Helper()
-	storyOnce.Do(func() {
-		storyRoot, storyErr = os.MkdirTemp("", "triage-cmd-test-")
-		if storyErr == nil {
-			storyState, storyErr = repos.BuildStory(filepath.Join(storyRoot, "story"))
-		}
-	})
-	if storyErr != nil {
-		t.Fatal(storyErr)
-	}
-	return storyState
-}
+func TestMain(m *testing.M) { gittest.Main(m) }
 
 // triage runs the program as a user would and returns exit code, stdout, stderr.
 func triage(t *testing.T, args ...string) (int, string, string) {
@@ -73,7 +42,7 @@ func assertGolden(t *testing.T, name, got string) {
 }
 
 func TestClassifyStoryEveryFormat(t *testing.T) {
-	s := story(t)
+	s := gittest.Story(t)
 	for _, f := range []struct{ format, golden string }{
 		{"table", "classify-story.table"},
 		{"csv", "classify-story.csv"},
@@ -91,7 +60,7 @@ func TestClassifyStoryEveryFormat(t *testing.T) {
 }
 
 func TestClassifyStoryFromSubdirectoryWithExplicitRange(t *testing.T) {
-	s := story(t)
+	s := gittest.Story(t)
 	code, out, _ := triage(t, "classify", "v1.4.0..recette", "--repo", filepath.Join(s.Dir, "src"), "--format", "csv")
 	if code != exitOK {
 		t.Fatalf("exit %d", code)
@@ -102,7 +71,7 @@ func TestClassifyStoryFromSubdirectoryWithExplicitRange(t *testing.T) {
 }
 
 func TestClassifyFailOnUnclassified(t *testing.T) {
-	s := story(t)
+	s := gittest.Story(t)
 	code, _, errs := triage(t, "classify", "--repo", s.Dir, "--fail-on-unclassified", "--format", "json")
 	if code != exitFindings {
 		t.Fatalf("exit %d, want 1", code)
@@ -113,7 +82,7 @@ func TestClassifyFailOnUnclassified(t *testing.T) {
 }
 
 func TestClassifyWritesOutputFile(t *testing.T) {
-	s := story(t)
+	s := gittest.Story(t)
 	out := filepath.Join(t.TempDir(), "triage.csv")
 	code, stdout, _ := triage(t, "classify", "--repo", s.Dir, "--format", "csv", "--csv-sep", ";", "--bom", "-o", out)
 	if code != exitOK || stdout != "" {
@@ -129,7 +98,7 @@ func TestClassifyWritesOutputFile(t *testing.T) {
 }
 
 func TestClassifyErrorsExitTwo(t *testing.T) {
-	s := story(t)
+	s := gittest.Story(t)
 	badConfig := filepath.Join(t.TempDir(), "bad.yaml")
 	os.WriteFile(badConfig, []byte("classes:\n  - name: fix\n    tiket: {type: Bug}\n"), 0o644)
 	cases := []struct {
@@ -159,7 +128,7 @@ func TestClassifyErrorsExitTwo(t *testing.T) {
 }
 
 func TestClassifyWithoutRangeOrConfig(t *testing.T) {
-	s := story(t)
+	s := gittest.Story(t)
 	code, _, errs := triage(t, "classify", "--repo", s.Dir, "--config", os.DevNull)
 	if code != exitError || !strings.Contains(errs, "no range given") {
 		t.Fatalf("exit %d, stderr %q", code, errs)

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -17,6 +16,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/spf13/cobra"
 
+	"github.com/triage-dev/triage/internal/gittest"
 	"github.com/triage-dev/triage/testdata/repos"
 )
 
@@ -344,7 +344,7 @@ func TestGateCleanPrunedBranchPasses(t *testing.T) {
 }
 
 func TestGateStoryReleaseBranchPasses(t *testing.T) {
-	s := story(t)
+	s := gittest.Story(t)
 	code, out, stderr := triage(t, "gate", "--repo", s.Dir, "--no-progress", "v1.4.0..release/1.5")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, out, stderr)
@@ -657,17 +657,10 @@ func TestGateShallowCloneExitsTwoWithTheFix(t *testing.T) {
 
 // The same with a real shallow clone made by git, when git is installed.
 func TestGateRealShallowClone(t *testing.T) {
-	gitBin, err := exec.LookPath("git")
-	if err != nil {
-		t.Skip("git not installed")
-	}
+	gittest.NeedGit(t)
 	f := buildGateFixture(t)
 	clone := filepath.Join(t.TempDir(), "clone")
-	cmd := exec.Command(gitBin, "clone", "-q", "--depth", "1", "--no-single-branch", "file://"+f.dir, clone)
-	cmd.Env = append(os.Environ(), "HOME="+t.TempDir(), "GIT_CONFIG_NOSYSTEM=1")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("git clone: %v\n%s", err, out)
-	}
+	gittest.Git(t, "", "clone", "-q", "--depth", "1", "--no-single-branch", "file://"+f.dir, clone)
 	code, _, stderr := triage(t, "gate", "--repo", clone, "--config", f.config, "--no-progress", "v1.4.0..origin/release/clean")
 	if code != 2 || !strings.Contains(stderr, "history is shallow") || !strings.Contains(stderr, "fetch-depth: 0") {
 		t.Errorf("exit %d\n%s", code, stderr)
@@ -675,18 +668,11 @@ func TestGateRealShallowClone(t *testing.T) {
 }
 
 func TestGateSourceFromRemoteBranch(t *testing.T) {
-	gitBin, err := exec.LookPath("git")
-	if err != nil {
-		t.Skip("git not installed")
-	}
+	gittest.NeedGit(t)
 	f := buildGateFixture(t)
 	// A CI checkout: the release branch checked out, recette only as origin/recette.
 	clone := filepath.Join(t.TempDir(), "clone")
-	cmd := exec.Command(gitBin, "clone", "-q", "--branch", "release/clean", "file://"+f.dir, clone)
-	cmd.Env = append(os.Environ(), "HOME="+t.TempDir(), "GIT_CONFIG_NOSYSTEM=1")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("git clone: %v\n%s", err, out)
-	}
+	gittest.Git(t, "", "clone", "-q", "--branch", "release/clean", "file://"+f.dir, clone)
 	code, out, stderr := triage(t, "gate", "--repo", clone, "--config", f.config, "--no-progress") // default range: v1.4.0..HEAD
 	if code != 0 || !strings.Contains(out, "triage gate v1.4.0..HEAD\n") || !strings.Contains(out, "(source origin/recette)") {
 		t.Errorf("exit %d\n%s\n%s", code, out, stderr)

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/spf13/cobra"
+
+	"github.com/triage-dev/triage/internal/gittest"
 )
 
 // parsePlan runs only the flag parsing of `triage plan`.
@@ -58,7 +60,7 @@ func TestPlanUsageErrors(t *testing.T) {
 }
 
 func TestPlanNothingSelected(t *testing.T) {
-	s := story(t)
+	s := gittest.Story(t)
 	code, _, stderr := triage(t, "plan", "--repo", s.Dir, "--config", "/dev/null", "--no-progress", "v1.4.0..recette")
 	if code != exitError || !strings.Contains(stderr, "nothing selected: pass --keep") {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
@@ -66,7 +68,7 @@ func TestPlanNothingSelected(t *testing.T) {
 }
 
 func TestPlanStoryEveryFormat(t *testing.T) {
-	s := story(t)
+	s := gittest.Story(t)
 	for _, f := range []struct{ format, golden string }{
 		{"table", "plan-story.table"},
 		{"csv", "plan-story.csv"},
@@ -83,7 +85,7 @@ func TestPlanStoryEveryFormat(t *testing.T) {
 }
 
 func TestPlanStoryJSONSchema(t *testing.T) {
-	s := story(t)
+	s := gittest.Story(t)
 	_, out, _ := triage(t, "plan", "--repo", s.Dir, "--no-progress", "--format", "json") // the config's plan: keep the fixes
 	var doc map[string]any
 	if err := json.Unmarshal([]byte(out), &doc); err != nil {

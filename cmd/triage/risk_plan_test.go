@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/triage-dev/triage/testdata/repos"
+	"github.com/triage-dev/triage/internal/gittest"
 )
 
 // objectFiles counts the loose objects and packs of a repository, to prove
@@ -30,10 +30,7 @@ func objectFiles(t *testing.T, dir string) int {
 }
 
 func TestRiskOfAPlanOnTheStory(t *testing.T) {
-	dir := t.TempDir()
-	if _, err := repos.BuildStory(dir); err != nil {
-		t.Fatal(err)
-	}
+	dir := gittest.NewStory(t).Dir // the test checks nothing is written to it
 	before := objectFiles(t, dir)
 	refsBefore, _ := os.ReadDir(filepath.Join(dir, ".git", "refs", "heads"))
 	runRiskJSON := func(args ...string) (int, map[string]any, string) {

@@ -11,7 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/triage-dev/triage/testdata/repos"
+	"github.com/triage-dev/triage/internal/gittest"
 )
 
 func parseRisk(t *testing.T, args ...string) (*riskOptions, error) {
@@ -88,11 +88,8 @@ type riskJSONForTest struct {
 }
 
 func TestRiskOnTheStory(t *testing.T) {
-	dir := t.TempDir()
-	s, err := repos.BuildStory(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := gittest.Story(t)
+	dir := s.Dir
 	var out, errb bytes.Buffer
 	code := run(context.Background(), []string{"risk", "v1.4.0..recette", "--repo", dir, "--format", "json", "--no-progress"}, &out, &errb)
 	if code != exitOK {

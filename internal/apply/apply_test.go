@@ -13,6 +13,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 
+	"github.com/triage-dev/triage/internal/gittest"
 	"github.com/triage-dev/triage/testdata/repos"
 )
 
@@ -127,7 +128,7 @@ func TestApplyWritesBranchAndLeavesWorktreeAlone(t *testing.T) {
 	if want := "Add c\n\n(cherry picked from commit " + f.pickClean.String() + ")\n"; c.Message != want {
 		t.Fatalf("message %q, want %q", c.Message, want)
 	}
-	if c.Committer.Name != testCommitterName || !c.Committer.When.Equal(testNow) || c.Author.Name != ann.Name {
+	if c.Committer.Name != gittest.CommitterName || !c.Committer.When.Equal(testNow) || c.Author.Name != ann.Name {
 		t.Fatalf("author %v committer %v", c.Author, c.Committer)
 	}
 	after := snapshot(t, f.dir)
@@ -463,10 +464,10 @@ func TestDeletingEverythingStoresTheEmptyTree(t *testing.T) {
 }
 
 func TestApplyRefusesBranchOfALinkedWorktree(t *testing.T) {
-	needGit(t)
+	gittest.NeedGit(t)
 	f := newFixture(t)
 	wt := filepath.Join(t.TempDir(), "wt")
-	mustGit(t, f.dir, "worktree", "add", "-q", wt, "feature")
+	gittest.Git(t, f.dir, "worktree", "add", "-q", wt, "feature")
 	r, err := git.PlainOpen(f.dir)
 	if err != nil {
 		t.Fatal(err)

@@ -10,6 +10,8 @@ import (
 
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
+
+	"github.com/triage-dev/triage/internal/gittest"
 )
 
 func textOf(lines ...string) fentry {
@@ -35,7 +37,7 @@ func replaced(lines []string, at map[int]string) []string {
 // runCase checks a hand-made scenario against git and returns git's verdict.
 func runCase(t *testing.T, base, pre, ours, pick fstate) (gitOutcome, *Result) {
 	t.Helper()
-	needGit(t)
+	gittest.NeedGit(t)
 	sc := &scenario{base: base, pre: pre, ours: ours, picks: []fstate{pick}, pickIdx: []int{0}, messages: []string{"The pick"}}
 	var stats corpusStats
 	checkAgainstGit(t, sc, &stats)
@@ -173,7 +175,7 @@ func TestDeferredOrderCaseDiscriminates(t *testing.T) {
 // Seeds where git 2.39 aborts (an assertion in handle_content_merge): Apply
 // reports a conflict, so nothing is written either.
 func TestCorpusSeedsWhereGitAborts(t *testing.T) {
-	needGit(t)
+	gittest.NeedGit(t)
 	for _, seed := range []int64{763, 4749} {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) {
 			var stats corpusStats
@@ -189,7 +191,7 @@ func TestDirectoryRenameSettingsMatchGit(t *testing.T) {
 	pick := fstate{"old/a": textOf(body...), "old/b": textOf(other...), "old/c": textOf("new file")}
 	for _, tc := range []struct{ value, outcome string }{{"true", ""}, {"false", ""}, {"conflict", "conflict"}} {
 		t.Run(tc.value, func(t *testing.T) {
-			needGit(t)
+			gittest.NeedGit(t)
 			sc := &scenario{base: base, pre: base, ours: ours, picks: []fstate{pick}, pickIdx: []int{0},
 				messages: []string{"Add c"}, config: map[string]string{"merge.directoryRenames": tc.value}}
 			var stats corpusStats

@@ -16,6 +16,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
 
+	"github.com/triage-dev/triage/internal/gittest"
 	"github.com/triage-dev/triage/internal/xdiff"
 	"github.com/triage-dev/triage/testdata/repos"
 )
@@ -505,12 +506,12 @@ type gitOutcome struct {
 }
 
 func gitCherryPick(t testing.TB, bs builtScenario) gitOutcome {
-	mustGit(t, bs.dir, "reset", "-q", "--hard")
+	gittest.Git(t, bs.dir, "reset", "-q", "--hard")
 	args := []string{"cherry-pick", "-x"}
 	for _, p := range bs.picks {
 		args = append(args, p.String())
 	}
-	out, code := runGit(t, bs.dir, args...)
+	out, code := gittest.TryGit(t, bs.dir, args...)
 	o := gitOutcome{output: out}
 	r, err := git.PlainOpen(bs.dir)
 	if err != nil {
@@ -635,7 +636,7 @@ func describeDiff(t *testing.T, r *git.Repository, want, got plumbing.Hash) stri
 }
 
 func TestCherryPickCorpusMatchesGit(t *testing.T) {
-	needGit(t)
+	gittest.NeedGit(t)
 	n := 300
 	if testing.Short() {
 		n = 60
@@ -661,7 +662,7 @@ func FuzzCherryPickVsGit(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		needGit(t)
+		gittest.NeedGit(t)
 		var stats corpusStats
 		checkAgainstGit(t, newScenario(&byteSource{b: data}), &stats)
 	})

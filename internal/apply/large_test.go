@@ -8,6 +8,7 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 
+	"github.com/triage-dev/triage/internal/gittest"
 	"github.com/triage-dev/triage/internal/vcs"
 	"github.com/triage-dev/triage/testdata/repos"
 )
@@ -19,7 +20,7 @@ func TestLargeReplayMatchesGit(t *testing.T) {
 	if !*long {
 		t.Skip("run with -long")
 	}
-	needGit(t)
+	gittest.NeedGit(t)
 	g, err := repos.GenerateCached(repos.GenOptions{Seed: 42, Commits: 650, Files: 3000})
 	if err != nil {
 		t.Fatal(err)
@@ -36,14 +37,14 @@ func TestLargeReplayMatchesGit(t *testing.T) {
 		t.Fatal(err)
 	}
 	clone := filepath.Join(t.TempDir(), "clone")
-	mustGit(t, filepath.Dir(clone), "clone", "-q", "--no-checkout", g.Dir, clone)
-	mustGit(t, clone, "checkout", "-q", "-b", "pruned", g.Base.String())
+	gittest.Git(t, filepath.Dir(clone), "clone", "-q", "--no-checkout", g.Dir, clone)
+	gittest.Git(t, clone, "checkout", "-q", "-b", "pruned", g.Base.String())
 	args := []string{"cherry-pick", "-x"}
 	for _, p := range picks {
 		args = append(args, p.String())
 	}
-	mustGit(t, clone, args...)
-	head := strings.TrimSpace(mustGit(t, clone, "rev-parse", "HEAD"))
+	gittest.Git(t, clone, args...)
+	head := strings.TrimSpace(gittest.Git(t, clone, "rev-parse", "HEAD"))
 	if head != res.Head.String() {
 		t.Fatalf("git ends at %s, Apply at %s", head, res.Head)
 	}

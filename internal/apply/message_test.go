@@ -10,6 +10,7 @@ import (
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 
+	"github.com/triage-dev/triage/internal/gittest"
 	"github.com/triage-dev/triage/testdata/repos"
 )
 
@@ -37,7 +38,7 @@ func randomMessage(r *rand.Rand) string {
 // TestCherryPickMessagesMatchGit records picks with generated messages and
 // compares the message git cherry-pick -x writes with ours, byte for byte.
 func TestCherryPickMessagesMatchGit(t *testing.T) {
-	needGit(t)
+	gittest.NeedGit(t)
 	n := 150
 	if testing.Short() {
 		n = 30
@@ -68,16 +69,16 @@ func TestCherryPickMessagesMatchGit(t *testing.T) {
 	if err := b.Checkout("main", "main"); err != nil {
 		t.Fatal(err)
 	}
-	mustGit(t, dir, "reset", "-q", "--hard")
+	gittest.Git(t, dir, "reset", "-q", "--hard")
 	repo, err := git.PlainOpen(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	st := newObjStore(repo.Storer)
 	for i, p := range picks {
-		mustGit(t, dir, "reset", "-q", "--hard", base.String())
-		mustGit(t, dir, "cherry-pick", "-x", p.String())
-		want := mustGit(t, dir, "cat-file", "commit", "HEAD")
+		gittest.Git(t, dir, "reset", "-q", "--hard", base.String())
+		gittest.Git(t, dir, "cherry-pick", "-x", p.String())
+		want := gittest.Git(t, dir, "cat-file", "commit", "HEAD")
 		c, err := st.commit(p)
 		if err != nil {
 			t.Fatal(err)

@@ -5,18 +5,15 @@ import (
 	"testing"
 
 	"github.com/triage-dev/triage/internal/config"
+	"github.com/triage-dev/triage/internal/gittest"
 	"github.com/triage-dev/triage/internal/vcs"
-	"github.com/triage-dev/triage/testdata/repos"
 )
 
 // TestStory classifies the PAY story repository end to end (vcs reads it, the
 // config and Jira export beside it drive the rules), with the config and
 // with the built-in rules.
 func TestStory(t *testing.T) {
-	s, err := repos.BuildStory(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := gittest.NewStory(t)
 	repo, err := vcs.Open(s.Dir)
 	if err != nil {
 		t.Fatal(err)

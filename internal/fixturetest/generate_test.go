@@ -12,6 +12,7 @@ import (
 	git2 "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing/object"
 
+	"github.com/triage-dev/triage/internal/gittest"
 	"github.com/triage-dev/triage/testdata/repos"
 )
 
@@ -46,13 +47,13 @@ func TestGenerateIsDeterministic(t *testing.T) {
 }
 
 func TestGenerateMatchesGit(t *testing.T) {
-	needGit(t)
+	gittest.NeedGit(t)
 	g, err := repos.Generate(filepath.Join(t.TempDir(), "gen"), smallGen)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if out, err := gitRun(t, g.Dir, "fsck", "--strict", "--no-dangling"); err != nil || out != "" {
-		t.Fatalf("git fsck --strict: %v\n%s", err, out)
+	if out, code := gittest.TryGit(t, g.Dir, "fsck", "--strict", "--no-dangling"); code != 0 || out != "" {
+		t.Fatalf("git fsck --strict: exit %d\n%s", code, out)
 	}
 	if got := git(t, g.Dir, "rev-list", "--count", "base..main"); got != strconv.Itoa(smallGen.Commits) {
 		t.Errorf("base..main has %s commits, want %d", got, smallGen.Commits)
@@ -144,7 +145,7 @@ func TestGenerateReadableByGoGit(t *testing.T) {
 }
 
 func TestGenerateCheckout(t *testing.T) {
-	needGit(t)
+	gittest.NeedGit(t)
 	opts := smallGen
 	opts.Commits, opts.Checkout = 20, true
 	g, err := repos.Generate(filepath.Join(t.TempDir(), "gen"), opts)

@@ -7,9 +7,9 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
+	"github.com/triage-dev/triage/internal/gittest"
 	"github.com/triage-dev/triage/testdata/repos"
 )
 
@@ -18,39 +18,8 @@ import (
 // whose golden files show story SHAs.
 const storyRecetteHead = "d9a161419eb9316f48d4d30097fb591a284c3947"
 
-var (
-	storyOnce sync.Once
-	story     *repos.Story
-	storyErr  error
-)
-
-// sharedStory builds the story once per test binary; tests must not change it.
-func sharedStory(t *testing.T) *repos.Story {
-	t.Helper()
-	storyOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "triage-story-")
-		if err != nil {
-			storyErr = err
-			return
-		}
-		story, storyErr = repos.BuildStory(filepath.Join(dir, "pay"))
-	})
-	if storyErr != nil {
-		t.Fatal(storyErr)
-	}
-	return story
-}
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if story != nil {
-		os.RemoveAll(filepath.Dir(story.Dir))
-	}
-	os.Exit(code)
-}
-
 func TestStoryIsDeterministic(t *testing.T) {
-	a := sharedStory(t)
+	a := gittest.Story(t)
 	b, err := repos.BuildStory(filepath.Join(t.TempDir(), "pay"))
 	if err != nil {
 		t.Fatal(err)
@@ -69,7 +38,7 @@ func TestStoryIsDeterministic(t *testing.T) {
 }
 
 func TestStoryCasesNameRealCommits(t *testing.T) {
-	s := sharedStory(t)
+	s := gittest.Story(t)
 	for _, c := range s.Cases {
 		if s.Hash(c.Commit) == "" || s.Hash(c.DependsOn) == "" {
 			t.Errorf("case %+v names an unknown commit", c)
@@ -86,10 +55,10 @@ func TestStoryCasesNameRealCommits(t *testing.T) {
 }
 
 func TestStoryMatchesGit(t *testing.T) {
-	needGit(t)
-	s := sharedStory(t)
-	if out, err := gitRun(t, s.Dir, "fsck", "--strict"); err != nil {
-		t.Fatalf("git fsck --strict: %v\n%s", err, out)
+	gittest.NeedGit(t)
+	s := gittest.Story(t)
+	if out, code := gittest.TryGit(t, s.Dir, "fsck", "--strict"); code != 0 {
+		t.Fatalf("git fsck --strict: exit %d\n%s", code, out)
 	}
 	if out := git(t, s.Dir, "status", "--porcelain", "--ignored=no"); out != "" {
 		t.Errorf("git status not clean after BuildStory:\n%s", out)
@@ -112,7 +81,7 @@ func TestStoryMatchesGit(t *testing.T) {
 		}
 	}
 	// The symbol case: REDUCED_BOOK_RATE is nowhere at v1.4.0.
-	if _, err := gitRun(t, s.Dir, "grep", "-q", "REDUCED_BOOK_RATE", "v1.4.0"); err == nil {
+	if _, code := gittest.TryGit(t, s.Dir, "grep", "-q", "REDUCED_BOOK_RATE", "v1.4.0"); code == 0 {
 		t.Error("REDUCED_BOOK_RATE already exists at v1.4.0")
 	}
 	if got := git(t, s.Dir, "ls-tree", "recette", "scripts/deploy.sh"); !strings.HasPrefix(got, "100755 ") {
@@ -131,8 +100,8 @@ func TestStoryMatchesGit(t *testing.T) {
 // conflicts exactly for Story.AloneConflicts and is empty exactly for
 // Story.AloneEmpty.
 func TestStoryCherryPickAlone(t *testing.T) {
-	needGit(t)
-	s := sharedStory(t)
+	gittest.NeedGit(t)
+	s := gittest.Story(t)
 	work := filepath.Join(t.TempDir(), "work")
 	git(t, "", "clone", "-q", s.Dir, work)
 	git(t, work, "checkout", "-q", "--detach", "v1.4.0")
@@ -142,15 +111,15 @@ func TestStoryCherryPickAlone(t *testing.T) {
 	}
 	var conflicts, empty []string
 	for _, sha := range strings.Fields(git(t, work, "rev-list", "--reverse", "--no-merges", "v1.4.0..origin/recette")) {
-		_, err := gitRun(t, work, "cherry-pick", "--no-commit", sha)
+		_, code := gittest.TryGit(t, work, "cherry-pick", "--no-commit", sha)
 		switch {
-		case err != nil:
+		case code != 0:
 			conflicts = append(conflicts, names[sha])
 		case git(t, work, "status", "--porcelain", "--untracked-files=no") == "":
 			empty = append(empty, names[sha])
 		}
 		git(t, work, "reset", "-q", "--hard", "HEAD")
-		gitRun(t, work, "cherry-pick", "--quit")
+		gittest.TryGit(t, work, "cherry-pick", "--quit")
 	}
 	if !sameSet(conflicts, s.AloneConflicts) {
 		t.Errorf("conflicting alone:\n got  %v\n want %v", conflicts, s.AloneConflicts)
@@ -163,11 +132,17 @@ func TestStoryCherryPickAlone(t *testing.T) {
 // TestStoryReleaseBranch checks release/1.5 holds what the gate expects:
 // the same patches as their sources, -x lines naming them, and the svn merge record.
 func TestStoryReleaseBranch(t *testing.T) {
-	needGit(t)
-	s := sharedStory(t)
+	gittest.NeedGit(t)
+	s := gittest.Story(t)
 	patchID := func(name string) string {
 		patch := git(t, s.Dir, "show", s.Hash(name))
-		return strings.Fields(gitWithInput(t, s.Dir, patch+"\n", "patch-id", "--stable") + " none")[0]
+		cmd := gittest.Command(t, s.Dir, "patch-id", "--stable")
+		cmd.Stdin = strings.NewReader(patch + "\n")
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("git patch-id: %v", err)
+		}
+		return strings.Fields(string(out) + " none")[0]
 	}
 	pairs := map[string]string{
 		"release-svn-merge-vat":         "prod-fix-vat",
@@ -196,7 +171,7 @@ func TestStoryReleaseBranch(t *testing.T) {
 // TestStoryTickets reads tickets.csv back as a CSV reader would and checks
 // the cases the classification stage relies on.
 func TestStoryTickets(t *testing.T) {
-	s := sharedStory(t)
+	s := gittest.Story(t)
 	raw, err := os.ReadFile(s.TicketsPath)
 	if err != nil {
 		t.Fatal(err)
@@ -249,8 +224,8 @@ func TestStoryTickets(t *testing.T) {
 // TestStoryTicketReferences checks that every PAY key the commits name is in
 // the export, except PAY-121 (the missing one).
 func TestStoryTicketReferences(t *testing.T) {
-	needGit(t)
-	s := sharedStory(t)
+	gittest.NeedGit(t)
+	s := gittest.Story(t)
 	raw, err := os.ReadFile(s.TicketsPath)
 	if err != nil {
 		t.Fatal(err)

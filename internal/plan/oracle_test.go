@@ -1,11 +1,8 @@
 package plan_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -15,6 +12,7 @@ import (
 
 	"github.com/triage-dev/triage/internal/classify"
 	"github.com/triage-dev/triage/internal/deps"
+	"github.com/triage-dev/triage/internal/gittest"
 	"github.com/triage-dev/triage/internal/plan"
 	"github.com/triage-dev/triage/internal/vcs"
 	"github.com/triage-dev/triage/testdata/repos"
@@ -123,40 +121,19 @@ func buildDedicated(t *testing.T) *dedicated {
 type gitRepo struct {
 	t   *testing.T
 	dir string
-	env []string
 }
 
 func cloneForPicks(t *testing.T, src string) *gitRepo {
 	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git not found: the cherry-pick oracle needs it")
-	}
-	home := t.TempDir()
-	g := &gitRepo{t: t, dir: filepath.Join(t.TempDir(), "work"), env: []string{
-		"HOME=" + home, "XDG_CONFIG_HOME=" + home, "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null", "PATH=" + os.Getenv("PATH"), "LC_ALL=C",
-		"GIT_AUTHOR_NAME=Oracle", "GIT_AUTHOR_EMAIL=oracle@example.com", "GIT_COMMITTER_NAME=Oracle", "GIT_COMMITTER_EMAIL=oracle@example.com",
-		"GIT_AUTHOR_DATE=2011-03-01T12:00:00+0100", "GIT_COMMITTER_DATE=2011-03-01T12:00:00+0100",
-	}}
+	gittest.NeedGit(t)
+	g := &gitRepo{t: t, dir: filepath.Join(t.TempDir(), "work")}
 	g.must("", "clone", "-q", "--no-checkout", src, g.dir)
 	return g
 }
 
-func (g *gitRepo) run(dir string, args ...string) (string, error) {
-	cmd := exec.Command("git", args...)
-	cmd.Dir, cmd.Env = dir, g.env
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	err := cmd.Run()
-	return out.String(), err
-}
-
 func (g *gitRepo) must(dir string, args ...string) string {
 	g.t.Helper()
-	out, err := g.run(dir, args...)
-	if err != nil {
-		g.t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return strings.TrimSpace(out)
+	return strings.TrimSpace(gittest.Git(g.t, dir, args...))
 }
 
 // outcome of cherry-picking onto base.
@@ -171,12 +148,12 @@ const (
 // pick resets the clone to base and cherry-picks commits in order.
 func (g *gitRepo) pick(base string, commits []plumbing.Hash) (outcome, string) {
 	g.t.Helper()
-	g.run(g.dir, "cherry-pick", "--abort")
+	gittest.TryGit(g.t, g.dir, "cherry-pick", "--abort")
 	g.must(g.dir, "checkout", "-q", "-f", "--detach", base)
 	g.must(g.dir, "clean", "-q", "-fdx")
 	for _, h := range commits {
-		out, err := g.run(g.dir, "cherry-pick", "--allow-empty", h.String())
-		if err == nil {
+		out, code := gittest.TryGit(g.t, g.dir, "cherry-pick", "--allow-empty", h.String())
+		if code == 0 {
 			continue
 		}
 		if strings.Contains(out, "is now empty") || strings.Contains(out, "nothing to commit") {
@@ -295,7 +272,7 @@ func TestDedicatedFixtureAgainstGit(t *testing.T) {
 // TestStoryPlansApply: on the story, the plans a tech lead would ask for
 // cherry-pick cleanly onto v1.4.0 in the order given.
 func TestStoryPlansApply(t *testing.T) {
-	s := sharedStory(t)
+	s := gittest.Story(t)
 	_, rng, g := readFixture(t, s.Dir, s.Base+".."+s.Head)
 	results := storyResults(t, s, rng)
 	git := cloneForPicks(t, s.Dir)

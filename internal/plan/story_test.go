@@ -2,50 +2,20 @@ package plan_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/triage-dev/triage/internal/classify"
 	"github.com/triage-dev/triage/internal/config"
+	"github.com/triage-dev/triage/internal/gittest"
 	"github.com/triage-dev/triage/internal/plan"
 	"github.com/triage-dev/triage/internal/vcs"
 	"github.com/triage-dev/triage/testdata/repos"
 )
 
-var (
-	storyOnce sync.Once
-	story     *repos.Story
-	storyErr  error
-)
-
-func sharedStory(t testing.TB) *repos.Story {
-	t.Helper()
-	storyOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "triage-plan-story-")
-		if err != nil {
-			storyErr = err
-			return
-		}
-		story, storyErr = repos.BuildStory(filepath.Join(dir, "pay"))
-	})
-	if storyErr != nil {
-		t.Fatal(storyErr)
-	}
-	return story
-}
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if story != nil {
-		os.RemoveAll(filepath.Dir(story.Dir))
-	}
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { gittest.Main(m) }
 
 // storyResults classifies the story's range with its config and Jira export.
 func storyResults(t testing.TB, s *repos.Story, rng *vcs.Range) []classify.Result {
@@ -62,7 +32,7 @@ func storyResults(t testing.TB, s *repos.Story, rng *vcs.Range) []classify.Resul
 }
 
 func TestStoryPullPlan(t *testing.T) {
-	s := sharedStory(t)
+	s := gittest.Story(t)
 	_, rng, g := readFixture(t, s.Dir, s.Base+".."+s.Head)
 	p, err := plan.Build(plan.Input{Graph: g, Results: storyResults(t, s, rng)}, plan.Options{Keep: []string{"class:recette-fix", "class:prod-fix"}})
 	if err != nil {
@@ -122,7 +92,7 @@ func TestStoryPullPlan(t *testing.T) {
 // TestStoryOnto: release/1.5 already holds some of the range, each found
 // its own way.
 func TestStoryOnto(t *testing.T) {
-	s := sharedStory(t)
+	s := gittest.Story(t)
 	repo, rng, g := readFixture(t, s.Dir, s.Base+".."+s.Head)
 	onto, err := repo.Resolve(s.Release)
 	if err != nil {

@@ -3,31 +3,28 @@ package risk
 import (
 	"bufio"
 	"context"
-	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/go-git/go-git/v5/plumbing"
 
+	"github.com/triage-dev/triage/internal/gittest"
 	"github.com/triage-dev/triage/internal/vcs"
 	"github.com/triage-dev/triage/testdata/repos"
 )
 
-func buildStory(t testing.TB) (*repos.Story, *vcs.Repo) {
+func TestMain(m *testing.M) { gittest.Main(m) }
+
+// openStory opens a story repository for the test.
+func openStory(t testing.TB, s *repos.Story) *vcs.Repo {
 	t.Helper()
-	dir := t.TempDir()
-	s, err := repos.BuildStory(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := vcs.Open(dir)
+	r, err := vcs.Open(s.Dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { r.Close() })
-	return s, r
+	return r
 }
 
 func resolve(t testing.TB, r *vcs.Repo, rev string) plumbing.Hash {
@@ -39,22 +36,9 @@ func resolve(t testing.TB, r *vcs.Repo, rev string) plumbing.Hash {
 	return h
 }
 
-// gitOut runs git isolated from the user's configuration.
-func gitOut(t testing.TB, dir string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "HOME="+t.TempDir(), "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null", "LC_ALL=C")
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("git %s: %v", strings.Join(args, " "), err)
-	}
-	return string(out)
-}
-
 // blameOwners returns, per line (1-based) of path at rev, the commit git blame names.
 func blameOwners(t testing.TB, dir, rev, path string) map[int]string {
-	out := gitOut(t, dir, "blame", "--porcelain", rev, "--", path)
+	out := gittest.Git(t, dir, "blame", "--porcelain", rev, "--", path)
 	owners := map[int]string{}
 	sc := bufio.NewScanner(strings.NewReader(out))
 	for sc.Scan() {
@@ -72,10 +56,9 @@ func blameOwners(t testing.TB, dir, rev, path string) map[int]string {
 // changes or deletes, the owner its line edge names (deps' graph, through
 // EdgesOf, as risk reads it) is the commit git blame names on the parent.
 func TestOwnershipAgreesWithGitBlame(t *testing.T) {
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git not found; the oracle check needs it")
-	}
-	s, r := buildStory(t)
+	gittest.NeedGit(t)
+	s := gittest.Story(t)
+	r := openStory(t, s)
 	rg, err := r.ReadRange(context.Background(), plumbing.ZeroHash, resolve(t, r, s.Head), vcs.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -130,7 +113,8 @@ func linesOf(t testing.TB, text string) []int {
 }
 
 func TestScoreStory(t *testing.T) {
-	s, r := buildStory(t)
+	s := gittest.Story(t)
+	r := openStory(t, s)
 	ctx := context.Background()
 	base, head := resolve(t, r, s.Base), resolve(t, r, s.Head)
 	history, info, err := ReadHistory(ctx, r, base, HistoryOptions{})
@@ -176,13 +160,11 @@ func TestScoreStory(t *testing.T) {
 
 // TestHistoryOfAShallowClone: a clone cut short gives a shorter past, not an error.
 func TestHistoryOfAShallowClone(t *testing.T) {
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git not found; the shallow clone needs it")
-	}
-	s, _ := buildStory(t)
+	gittest.NeedGit(t)
+	s := gittest.NewStory(t) // tagged below
 	clone := t.TempDir()
-	gitOut(t, s.Dir, "tag", "cut", "v1.4.0~5")
-	gitOut(t, clone, "clone", "--quiet", "--no-local", "--shallow-exclude=cut", "--branch", "recette", "file://"+s.Dir, "c")
+	gittest.Git(t, s.Dir, "tag", "cut", "v1.4.0~5")
+	gittest.Git(t, clone, "clone", "--quiet", "--no-local", "--shallow-exclude=cut", "--branch", "recette", "file://"+s.Dir, "c")
 	r, err := vcs.Open(clone + "/c")
 	if err != nil {
 		t.Fatal(err)
