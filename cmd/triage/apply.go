@@ -116,13 +116,9 @@ func runApply(cmd *cobra.Command, opts *applyOptions, streams ioStreams) error {
 	if err != nil {
 		return err
 	}
-	present, err := plan.FindPresent(ctx, s.repo, s.rng, sel.onto)
+	p, err := buildPlan(ctx, s, sel, graph)
 	if err != nil {
 		return err
-	}
-	p, err := plan.Build(plan.Input{Graph: graph, Results: s.results, Present: present}, sel.Options)
-	if err != nil {
-		return &usageError{err}
 	}
 	bar := newProgress(streams.Err, opts.NoProgress, "applying")
 	res, err := apply.Apply(ctx, s.repo.Storer(), sel.onto, p.Picks, apply.Options{Branch: opts.Branch, Force: opts.Force,
