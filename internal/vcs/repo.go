@@ -297,6 +297,15 @@ func (r *Repo) ReadBlob(h plumbing.Hash) ([]byte, error) {
 	return bytes.Clone(b), nil
 }
 
+// ReadBlobShared is ReadBlob without the copy, for callers that only read
+// the content (scans): it may be shared with the object cache and must not
+// be modified.
+func (r *Repo) ReadBlobShared(h plumbing.Hash) ([]byte, error) {
+	rd := r.reader()
+	defer r.release(rd)
+	return rd.read(h, plumbing.BlobObject)
+}
+
 // TreeEntry is one file of a tree, as TreeFiles lists it.
 type TreeEntry struct {
 	Mode uint32 // git file mode: 0100644, 0100755, 0120000 (symlink), 0160000 (gitlink)
