@@ -35,6 +35,11 @@ type Options struct {
 	MaxIndexedFile int64
 	// Workers bounds the goroutines reading blobs and diffing merges; 0 means one per CPU.
 	Workers int
+	// CacheDir is where the answers about the base tree's identifiers are
+	// kept between runs (see basecache.go): "" means the user's cache
+	// directory (os.UserCacheDir()/triage; test binaries keep none unless
+	// told), "off" keeps none, as does the environment's TRIAGE_CACHE=off.
+	CacheDir string
 }
 
 func (o Options) workers() int {

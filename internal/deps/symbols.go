@@ -8,6 +8,7 @@ import (
 	"cmp"
 	"context"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -56,20 +57,27 @@ func buildSymbolIndex(rng *vcs.Range, opts Options) *symbolIndex {
 	parallel(n, opts.workers(), func(i int) {
 		idx.uses[i] = addedTokens(rng.Commits[i])
 	})
+	// Count the commits adding each identifier that some commit defines
+	// (few of them: counting every identifier costs more than the rest).
 	counts := map[string]int{}
-	defined := map[string]bool{}
 	for _, us := range idx.uses {
 		for _, u := range us {
-			counts[u.tok]++
 			if u.def {
-				defined[u.tok] = true
+				counts[u.tok] = 0
+			}
+		}
+	}
+	for _, us := range idx.uses {
+		for _, u := range us {
+			if n, ok := counts[u.tok]; ok {
+				counts[u.tok] = n + 1
 			}
 		}
 	}
 	for i, us := range idx.uses {
 		kept := us[:0]
 		for _, u := range us {
-			if defined[u.tok] && counts[u.tok] >= 2 {
+			if counts[u.tok] >= 2 {
 				kept = append(kept, u)
 			}
 		}
@@ -79,7 +87,8 @@ func buildSymbolIndex(rng *vcs.Range, opts Options) *symbolIndex {
 }
 
 // scanBase starts looking for the candidate identifiers in the base tree,
-// in the background, while the pass runs.
+// in the background, while the pass runs. Those the cache knows the answer
+// for are not looked for.
 func (s *symbolIndex) scanBase(ctx context.Context, src Source, rng *vcs.Range, opts Options) {
 	s.baseDone = make(chan struct{})
 	candidates := map[string]bool{}
@@ -90,9 +99,42 @@ func (s *symbolIndex) scanBase(ctx context.Context, src Source, rng *vcs.Range, 
 	}
 	go func() {
 		defer close(s.baseDone)
-		if len(candidates) > 0 && !rng.Base.IsZero() {
-			s.inBase, s.baseErr = baseTokens(ctx, src, rng, opts, candidates)
+		if len(candidates) == 0 || rng.Base.IsZero() {
+			return
 		}
+		base, err := src.Commit(rng.Base)
+		if err != nil {
+			s.baseErr = err
+			return
+		}
+		cache := openBaseCache(opts.cacheDir(), base.Tree, opts.indexLimit())
+		s.inBase = map[string]bool{}
+		unknown := candidates
+		if cache != nil {
+			unknown = map[string]bool{}
+			for tok := range candidates {
+				if present, ok := cache.answers[tok]; !ok {
+					unknown[tok] = true
+				} else if present {
+					s.inBase[tok] = true
+				}
+			}
+		}
+		if len(unknown) == 0 {
+			return
+		}
+		found, err := baseTokens(ctx, src, base.Tree, rng, opts, unknown)
+		if err != nil {
+			s.baseErr = err
+			return
+		}
+		for tok := range unknown {
+			s.inBase[tok] = found[tok]
+			if cache != nil {
+				cache.answers[tok] = found[tok]
+			}
+		}
+		cache.save()
 	}()
 }
 
@@ -137,7 +179,8 @@ func addedTokens(c *vcs.Commit) []tokenUse {
 			}
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].tok < out[j].tok })
+	// Each identifier appears once: any sort gives the same order.
+	slices.SortFunc(out, func(a, b tokenUse) int { return strings.Compare(a.tok, b.tok) })
 	return out
 }
 
@@ -146,18 +189,15 @@ func addedTokens(c *vcs.Commit) []tokenUse {
 // skipped). The base versions of the files the range touches are read first,
 // as they are the likeliest to hold them; the scan stops once every
 // identifier is found.
-func baseTokens(ctx context.Context, src Source, rng *vcs.Range, opts Options, tokens map[string]bool) (map[string]bool, error) {
-	base, err := src.Commit(rng.Base)
+func baseTokens(ctx context.Context, src Source, tree plumbing.Hash, rng *vcs.Range, opts Options, tokens map[string]bool) (map[string]bool, error) {
+	files, err := src.TreeFiles(tree)
 	if err != nil {
 		return nil, err
 	}
-	files, err := src.TreeFiles(base.Tree)
-	if err != nil {
-		return nil, err
-	}
-	limit := opts.MaxIndexedFile
-	if limit <= 0 {
-		limit = 1 << 20
+	limit := opts.indexLimit()
+	read := src.ReadBlob
+	if shared, ok := src.(sharedBlobReader); ok {
+		read = shared.ReadBlobShared // scanned, never changed: no copy
 	}
 	touched := map[string]bool{}
 	for _, c := range rng.Commits {
@@ -204,12 +244,13 @@ func baseTokens(ctx context.Context, src Source, rng *vcs.Range, opts Options, t
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			mine := map[string]bool{} // found by this worker: no lock for them again
 			for {
 				h, ok := claim()
 				if !ok {
 					return
 				}
-				content, err := src.ReadBlob(h)
+				content, err := read(h)
 				if err != nil {
 					mu.Lock()
 					firstErr = cmp.Or(firstErr, err)
@@ -220,9 +261,10 @@ func baseTokens(ctx context.Context, src Source, rng *vcs.Range, opts Options, t
 					continue
 				}
 				filter.scan(content, func(tok []byte) {
-					if !tokens[string(tok)] {
+					if !tokens[string(tok)] || mine[string(tok)] {
 						return
 					}
+					mine[string(tok)] = true
 					mu.Lock()
 					found[string(tok)] = true
 					mu.Unlock()
@@ -235,6 +277,20 @@ func baseTokens(ctx context.Context, src Source, rng *vcs.Range, opts Options, t
 		return nil, err
 	}
 	return found, firstErr
+}
+
+// sharedBlobReader is a Source that can lend a blob's content without
+// copying it (*vcs.Repo does).
+type sharedBlobReader interface {
+	ReadBlobShared(h plumbing.Hash) ([]byte, error)
+}
+
+// indexLimit is the size above which a base file is not searched.
+func (o Options) indexLimit() int64 {
+	if o.MaxIndexedFile > 0 {
+		return o.MaxIndexedFile
+	}
+	return 1 << 20
 }
 
 // wordFilter finds candidate identifiers in a base file fast: a word is
