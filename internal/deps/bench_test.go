@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"syscall"
 	"testing"
@@ -101,9 +102,19 @@ func maxRSS() float64 {
 	return float64(ru.Maxrss) / 1024 // Linux reports KiB
 }
 
+// liveHeap is the heap in use after a collection, in MiB.
+func liveHeap() float64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return float64(m.HeapAlloc) / (1 << 20)
+}
+
 func benchDepsPlan(b *testing.B, gen *repos.Generated, options func() deps.Options) (edges []string) {
 	ctx := context.Background()
 	var read, graph, decide, readCPU, restCPU time.Duration
+	var lastRange *vcs.Range
+	var lastGraph *deps.Graph
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		opts := options()
@@ -138,7 +149,16 @@ func benchDepsPlan(b *testing.B, gen *repos.Generated, options func() deps.Optio
 		read, graph, decide = read+t1.Sub(t0), graph+t2.Sub(t1), decide+t3.Sub(t2)
 		readCPU, restCPU = readCPU+c1-c0, restCPU+c3-c1
 		edges = edgeList(g)
+		lastRange, lastGraph = rng, g
 	}
+	b.StopTimer()
+	withGraph := liveHeap()
+	runtime.KeepAlive(lastGraph)
+	lastGraph = nil
+	rangeOnly := liveHeap()
+	runtime.KeepAlive(lastRange)
+	b.ReportMetric(rangeOnly, "range-heap-MiB")
+	b.ReportMetric(withGraph-rangeOnly, "graph-heap-MiB")
 	n := float64(b.N)
 	b.ReportMetric(float64(read.Milliseconds())/n, "read-ms")
 	b.ReportMetric(float64(graph.Milliseconds())/n, "deps-ms")
