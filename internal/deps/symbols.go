@@ -81,6 +81,8 @@ func buildSymbolIndex(rng *vcs.Range, opts Options) *symbolIndex {
 				kept = append(kept, u)
 			}
 		}
+		// Each identifier appears once: any sort gives the same order.
+		slices.SortFunc(kept, func(a, b tokenUse) int { return strings.Compare(a.tok, b.tok) })
 		idx.uses[i] = kept
 	}
 	return idx
@@ -154,13 +156,22 @@ func (s *symbolIndex) finish(b *builder) error {
 	return nil
 }
 
+// seenPool recycles addedTokens' maps: one per commit would be grown again
+// for every commit.
+var seenPool = sync.Pool{New: func() any { return map[string]int{} }}
+
 // addedTokens lists the identifiers a commit's added lines carry, each at its
-// first occurrence, and whether the commit seems to define it.
+// first occurrence (in the order they come), and whether the commit seems to
+// define it.
 func addedTokens(c *vcs.Commit) []tokenUse {
 	if c.Merge {
 		return nil
 	}
-	seen := map[string]int{}
+	seen := seenPool.Get().(map[string]int)
+	defer func() {
+		clear(seen)
+		seenPool.Put(seen)
+	}()
 	var out []tokenUse
 	for _, fc := range c.Changes {
 		if fc.Binary || docFile(fc.NewPath) {
@@ -179,8 +190,6 @@ func addedTokens(c *vcs.Commit) []tokenUse {
 			}
 		}
 	}
-	// Each identifier appears once: any sort gives the same order.
-	slices.SortFunc(out, func(a, b tokenUse) int { return strings.Compare(a.tok, b.tok) })
 	return out
 }
 
