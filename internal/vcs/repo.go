@@ -306,6 +306,14 @@ func (r *Repo) ReadBlobShared(h plumbing.Hash) ([]byte, error) {
 	return rd.read(h, plumbing.BlobObject)
 }
 
+// BlobSize returns a blob's size without reading its content (from the
+// pack's object header when it is packed).
+func (r *Repo) BlobSize(h plumbing.Hash) (int64, error) {
+	rd := r.reader()
+	defer r.release(rd)
+	return rd.blobSize(h)
+}
+
 // TreeEntry is one file of a tree, as TreeFiles lists it.
 type TreeEntry struct {
 	Mode uint32 // git file mode: 0100644, 0100755, 0120000 (symlink), 0160000 (gitlink)
