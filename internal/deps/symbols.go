@@ -208,6 +208,14 @@ func baseTokens(ctx context.Context, src Source, tree plumbing.Hash, rng *vcs.Ra
 	if shared, ok := src.(sharedBlobReader); ok {
 		read = shared.ReadBlobShared // scanned, never changed: no copy
 	}
+	// Files over the limit are skipped unread when their size is known.
+	tooBig := func(plumbing.Hash) bool { return false }
+	if sizer, ok := src.(blobSizer); ok {
+		tooBig = func(h plumbing.Hash) bool {
+			n, err := sizer.BlobSize(h)
+			return err == nil && n > limit
+		}
+	}
 	touched := map[string]bool{}
 	for _, c := range rng.Commits {
 		for _, fc := range c.Changes {
@@ -259,6 +267,9 @@ func baseTokens(ctx context.Context, src Source, tree plumbing.Hash, rng *vcs.Ra
 				if !ok {
 					return
 				}
+				if tooBig(h) {
+					continue
+				}
 				content, err := read(h)
 				if err != nil {
 					mu.Lock()
@@ -292,6 +303,12 @@ func baseTokens(ctx context.Context, src Source, tree plumbing.Hash, rng *vcs.Ra
 // copying it (*vcs.Repo does).
 type sharedBlobReader interface {
 	ReadBlobShared(h plumbing.Hash) ([]byte, error)
+}
+
+// blobSizer is a Source that can tell a blob's size without reading it
+// (*vcs.Repo can).
+type blobSizer interface {
+	BlobSize(h plumbing.Hash) (int64, error)
 }
 
 // indexLimit is the size above which a base file is not searched.
