@@ -327,7 +327,7 @@ type wordFilter struct {
 }
 
 func wordHash(w []byte) uint32 {
-	return (uint32(len(w))*2654435761 ^ uint32(w[0])*40503 ^ uint32(w[len(w)-1])*9973) & (1<<16 - 1)
+	return (uint32(len(w))<<10 ^ uint32(w[0])<<5 ^ uint32(w[len(w)-1])) & (1<<16 - 1)
 }
 
 func newWordFilter(candidates map[string]bool) *wordFilter {
@@ -358,17 +358,23 @@ func (f *wordFilter) scan(content []byte, hit func([]byte)) {
 	}
 	n := len(content)
 	for i := 0; i < n; {
-		if !isWordByte(content[i]) {
+		c := content[i]
+		if !isWordByte(c) {
 			i++
 			continue
 		}
 		start := i
-		ascii := true
-		for i < n && isWordByte(content[i]) {
-			ascii = ascii && content[i] < 0x80
-			i++
+		var high byte // some byte of the word is not ASCII
+		for {
+			high |= c
+			if i++; i == n {
+				break
+			}
+			if c = content[i]; !isWordByte(c) {
+				break
+			}
 		}
-		if !ascii || !isIdentStart(content[start]) {
+		if high >= 0x80 || !isIdentStart(content[start]) {
 			continue
 		}
 		check(content[start:i])

@@ -2,6 +2,8 @@ package deps
 
 import (
 	"context"
+	"maps"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -50,5 +52,72 @@ func TestSymbolBaseSizeLimit(t *testing.T) {
 	h.expect(g, `B->A symbol cart.go:1 [REDUCED_BOOK_RATE]`, Symbol)
 	if n := sized.read[hashOf("blob:"+big)]; n != 0 {
 		t.Errorf("the file over the limit was read %d times", n)
+	}
+}
+
+// referenceScan is wordFilter.scan as first written, byte by byte, without
+// the filter: the words, dotted segments and dotted prefixes of content.
+func referenceScan(content []byte, emit func([]byte)) {
+	n := len(content)
+	for i := 0; i < n; {
+		if !isWordByte(content[i]) {
+			i++
+			continue
+		}
+		start := i
+		ascii := true
+		for i < n && isWordByte(content[i]) {
+			ascii = ascii && content[i] < 0x80
+			i++
+		}
+		if !ascii || !isIdentStart(content[start]) {
+			continue
+		}
+		emit(content[start:i])
+		for i+1 < n && content[i] == '.' && isIdentStart(content[i+1]) {
+			seg := i + 1
+			j := seg
+			for j < n && isIdentByte(content[j]) {
+				j++
+			}
+			if j < n && content[j] >= 0x80 {
+				break
+			}
+			emit(content[seg:j])
+			emit(content[start:j])
+			i = j
+		}
+	}
+}
+
+// TestWordFilterScan: the filter passes every word of the reference cut
+// that is a candidate, on random text made of candidates and separators.
+func TestWordFilterScan(t *testing.T) {
+	candidates := map[string]bool{"REDUCED_BOOK_RATE": true, "isStudent": true, "mail.confirmation.subject": true,
+		"confirmation.subject": true, "café_rate": true, "x1234": true, "Pattern": true}
+	f := newWordFilter(candidates)
+	pieces := []string{"REDUCED_BOOK_RATE", "isStudent", "mail", "confirmation", "subject", "café_rate", "x1234", "Pattern",
+		".", ".", " ", "é", "_", "1", "a", "\n", "(", "\x80", "\xff", "\x7f", "@", "[", "`", "{", "/", ":", "9"}
+	r := rand.New(rand.NewPCG(11, 12))
+	for range 20000 {
+		var b []byte
+		for range r.IntN(30) {
+			b = append(b, pieces[r.IntN(len(pieces))]...)
+		}
+		want := map[string]bool{}
+		referenceScan(b, func(w []byte) {
+			if candidates[string(w)] {
+				want[string(w)] = true
+			}
+		})
+		got := map[string]bool{}
+		f.scan(b, func(w []byte) {
+			if candidates[string(w)] {
+				got[string(w)] = true
+			}
+		})
+		if !maps.Equal(got, want) {
+			t.Fatalf("scan of %q: %v, want %v", b, got, want)
+		}
 	}
 }
