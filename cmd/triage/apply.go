@@ -95,30 +95,16 @@ directory.`,
 
 func runApply(cmd *cobra.Command, opts *applyOptions, streams ioStreams) error {
 	ctx := cmd.Context()
-	s, err := loadSession(ctx, &opts.repoOptions, opts.Range, streams)
+	pl, err := loadPlan(cmd, &opts.repoOptions, &opts.selectionOptions, opts.Range, streams, deps.Options{})
 	if err != nil {
 		return err
 	}
-	defer s.Close()
-	sel, err := opts.resolve(cmd, s, opts.Range)
-	if err != nil {
-		return err
-	}
-	if sel == nil {
-		return errNothingSelected
-	}
+	defer pl.Close()
+	s, sel, p := pl.session, pl.sel, pl.plan
 	var committer *apply.Identity
 	if opts.Committer != "" {
 		id, _ := apply.ParseIdentity(opts.Committer)
 		committer = &id
-	}
-	graph, err := deps.Build(ctx, s.repo, s.rng, deps.Options{})
-	if err != nil {
-		return err
-	}
-	p, err := buildPlan(ctx, s, sel, graph)
-	if err != nil {
-		return err
 	}
 	bar := newProgress(streams.Err, opts.NoProgress, "applying")
 	res, err := apply.Apply(ctx, s.repo.Storer(), sel.onto, p.Picks, apply.Options{Branch: opts.Branch, Force: opts.Force,
@@ -133,7 +119,7 @@ func runApply(cmd *cobra.Command, opts *applyOptions, streams ioStreams) error {
 	var conflict *apply.ConflictError
 	switch {
 	case errors.As(err, &conflict):
-		b := apply.FindBlockers(graph, res.Conflict, onBranch(p, res))
+		b := apply.FindBlockers(pl.graph, res.Conflict, onBranch(p, res))
 		in.Blockers = &b
 		if err := opts.write(streams.Out, report.Apply(in)); err != nil {
 			return err

@@ -78,26 +78,12 @@ kept commit whose needs are not all kept; exact keeps the selection as given and
 
 func runPlan(cmd *cobra.Command, opts *planOptions, streams ioStreams) error {
 	ctx := cmd.Context()
-	s, err := loadSession(ctx, &opts.repoOptions, opts.Range, streams)
+	pl, err := loadPlan(cmd, &opts.repoOptions, &opts.selectionOptions, opts.Range, streams, deps.Options{NoSymbols: opts.NoSymbols})
 	if err != nil {
 		return err
 	}
-	defer s.Close()
-	sel, err := opts.resolve(cmd, s, opts.Range)
-	if err != nil {
-		return err
-	}
-	if sel == nil {
-		return errNothingSelected
-	}
-	g, err := deps.Build(ctx, s.repo, s.rng, deps.Options{NoSymbols: opts.NoSymbols})
-	if err != nil {
-		return err
-	}
-	p, err := buildPlan(ctx, s, sel, g)
-	if err != nil {
-		return err
-	}
+	defer pl.Close()
+	s, sel, g, p := pl.session, pl.sel, pl.graph, pl.plan
 	var pruned *risk.PlanRisk
 	if !opts.NoRisk {
 		if pruned, err = planRiskOf(ctx, s, p, sel.onto, g, &opts.repoOptions, streams); err != nil {

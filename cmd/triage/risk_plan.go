@@ -14,28 +14,10 @@ import (
 	"github.com/go-git/go-git/v5/storage"
 
 	"github.com/triage-dev/triage/internal/apply"
-	"github.com/triage-dev/triage/internal/deps"
 	"github.com/triage-dev/triage/internal/plan"
 	"github.com/triage-dev/triage/internal/risk"
 	"github.com/triage-dev/triage/internal/vcs"
 )
-
-// buildPlan closes the selection over the graph, with the commits already on
-// --onto marked present.
-func buildPlan(ctx context.Context, s *session, sel *selection, graph *deps.Graph) (*plan.Plan, error) {
-	var present map[plumbing.Hash]plan.Presence
-	if sel.onto != s.rng.Base {
-		var err error
-		if present, err = plan.FindPresent(ctx, s.repo, s.rng, sel.onto); err != nil {
-			return nil, err
-		}
-	}
-	p, err := plan.Build(plan.Input{Graph: graph, Results: s.results, Present: present}, sel.Options)
-	if err != nil {
-		return nil, &usageError{err}
-	}
-	return p, nil
-}
 
 // assessPlan replays the plan's picks onto --onto in memory (as triage apply
 // --dry-run, but writing nothing to the repository), and measures the pruned branch.

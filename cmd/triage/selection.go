@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -105,4 +106,56 @@ func rangeBaseName(rangeArgs []string, s *session) string {
 		return spec[:i]
 	}
 	return ""
+}
+
+// buildPlan closes the selection over the graph, with the commits already on
+// --onto marked present.
+func buildPlan(ctx context.Context, s *session, sel *selection, graph *deps.Graph) (*plan.Plan, error) {
+	var present map[plumbing.Hash]plan.Presence
+	if sel.onto != s.rng.Base {
+		var err error
+		if present, err = plan.FindPresent(ctx, s.repo, s.rng, sel.onto); err != nil {
+			return nil, err
+		}
+	}
+	p, err := plan.Build(plan.Input{Graph: graph, Results: s.results, Present: present}, sel.Options)
+	if err != nil {
+		return nil, &usageError{err}
+	}
+	return p, nil
+}
+
+// planned is a classified range with its selection, graph and plan: where
+// plan and apply start from.
+type planned struct {
+	*session
+	sel   *selection
+	graph *deps.Graph
+	plan  *plan.Plan
+}
+
+// loadPlan reads and classifies the range, resolves the selection (flags or
+// the config's plan:), builds the dependency graph and closes the selection.
+// The caller closes the returned session.
+func loadPlan(cmd *cobra.Command, ro *repoOptions, so *selectionOptions, rangeArgs []string, streams ioStreams, do deps.Options) (*planned, error) {
+	ctx := cmd.Context()
+	s, err := loadSession(ctx, ro, rangeArgs, streams)
+	if err != nil {
+		return nil, err
+	}
+	pl := &planned{session: s}
+	if pl.sel, err = so.resolve(cmd, s, rangeArgs); err == nil && pl.sel == nil {
+		err = errNothingSelected
+	}
+	if err == nil {
+		pl.graph, err = deps.Build(ctx, s.repo, s.rng, do)
+	}
+	if err == nil {
+		pl.plan, err = buildPlan(ctx, s, pl.sel, pl.graph)
+	}
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	return pl, nil
 }
