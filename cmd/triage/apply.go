@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/triage-dev/triage/internal/apply"
-	"github.com/triage-dev/triage/internal/deps"
 	"github.com/triage-dev/triage/internal/plan"
 	"github.com/triage-dev/triage/internal/report"
 	"github.com/triage-dev/triage/internal/vcs"
@@ -95,7 +94,7 @@ directory.`,
 
 func runApply(cmd *cobra.Command, opts *applyOptions, streams ioStreams) error {
 	ctx := cmd.Context()
-	pl, err := loadPlan(cmd, &opts.repoOptions, &opts.selectionOptions, opts.Range, streams, deps.Options{})
+	pl, err := loadPlan(cmd, &opts.repoOptions, &opts.selectionOptions, opts.Range, streams, graphOptions(false))
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/triage-dev/triage/internal/classify"
 	"github.com/triage-dev/triage/internal/config"
+	"github.com/triage-dev/triage/internal/deps"
 	"github.com/triage-dev/triage/internal/vcs"
 )
 
@@ -109,4 +110,11 @@ func rangeSpec(args []string, cfg *config.Config) (string, error) {
 		return cfg.Range, nil
 	}
 	return "", &usageError{fmt.Errorf("no range given: name one as BASE..HEAD (e.g. triage classify v1.4.0..recette), or set 'range:' in .triage.yaml")}
+}
+
+// graphOptions are the dependency-graph options of every command: the
+// base-tree answers are kept in the user's cache between runs (TRIAGE_CACHE=off
+// turns that off).
+func graphOptions(noSymbols bool) deps.Options {
+	return deps.Options{NoSymbols: noSymbols, CacheDir: deps.UserCacheDir()}
 }

@@ -70,7 +70,7 @@ func runDeps(cmd *cobra.Command, opts *depsOptions, streams ioStreams) error {
 	}
 	defer s.Close()
 	kinds, _ := deps.ParseKinds(opts.Kinds)
-	g, err := deps.Build(ctx, s.repo, s.rng, deps.Options{NoSymbols: opts.NoSymbols})
+	g, err := deps.Build(ctx, s.repo, s.rng, graphOptions(opts.NoSymbols))
 	if err != nil {
 		return err
 	}

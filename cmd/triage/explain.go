@@ -68,7 +68,7 @@ func runExplain(cmd *cobra.Command, opts *explainOptions, streams ioStreams) err
 	if err != nil {
 		return err
 	}
-	g, err := deps.Build(ctx, s.repo, s.rng, deps.Options{NoSymbols: opts.NoSymbols})
+	g, err := deps.Build(ctx, s.repo, s.rng, graphOptions(opts.NoSymbols))
 	if err != nil {
 		return err
 	}

@@ -197,7 +197,7 @@ func (w *gateWork) read(spec string) error {
 		// Without a source, the branch is its own source: allow_required
 		// and the risk evidence read the branch's own dependencies.
 		if needGraph {
-			w.graph, err = deps.Build(w.ctx, w.repo, w.branch, deps.Options{})
+			w.graph, err = deps.Build(w.ctx, w.repo, w.branch, graphOptions(false))
 		}
 		return err
 	}
@@ -211,7 +211,7 @@ func (w *gateWork) read(spec string) error {
 	}
 	w.srcRes = classifier.Classify(w.source.Commits)
 	if needGraph {
-		if w.graph, err = deps.Build(w.ctx, w.repo, w.source, deps.Options{}); err != nil {
+		if w.graph, err = deps.Build(w.ctx, w.repo, w.source, graphOptions(false)); err != nil {
 			return err
 		}
 	}
@@ -339,7 +339,7 @@ func (w *gateWork) assessRisk(in *gate.Input) error {
 	if w.source != nil || w.graph == nil {
 		// The graph, if any, is the source's: the branch's own evidence
 		// (its reverts, fixes on its lines) needs the branch's graph.
-		g, err := deps.Build(w.ctx, w.repo, w.branch, deps.Options{NoSymbols: true})
+		g, err := deps.Build(w.ctx, w.repo, w.branch, graphOptions(true))
 		if err != nil {
 			return err
 		}

@@ -78,7 +78,7 @@ kept commit whose needs are not all kept; exact keeps the selection as given and
 
 func runPlan(cmd *cobra.Command, opts *planOptions, streams ioStreams) error {
 	ctx := cmd.Context()
-	pl, err := loadPlan(cmd, &opts.repoOptions, &opts.selectionOptions, opts.Range, streams, deps.Options{NoSymbols: opts.NoSymbols})
+	pl, err := loadPlan(cmd, &opts.repoOptions, &opts.selectionOptions, opts.Range, streams, graphOptions(opts.NoSymbols))
 	if err != nil {
 		return err
 	}

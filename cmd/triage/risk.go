@@ -139,14 +139,14 @@ func runRisk(cmd *cobra.Command, opts *riskOptions, streams ioStreams) error {
 		// One graph over the history and the range labels what later fixes
 		// corrected; the backtest reads no symbol edge.
 		all := &vcs.Range{Head: s.rng.Head, Commits: append(append([]*vcs.Commit(nil), history...), s.rng.Commits...)}
-		graph, err := deps.Build(ctx, s.repo, all, deps.Options{NoSymbols: true})
+		graph, err := deps.Build(ctx, s.repo, all, graphOptions(true))
 		if err != nil {
 			return err
 		}
 		res := risk.Backtest(graph, risk.BacktestOptions{IsFix: isFix, From: len(history)})
 		return opts.write(streams.Out, report.Backtest(s.rng.Base.String(), s.rng.Head.String(), res))
 	}
-	graph, err := deps.Build(ctx, s.repo, s.rng, deps.Options{})
+	graph, err := deps.Build(ctx, s.repo, s.rng, graphOptions(false))
 	if err != nil {
 		return err
 	}

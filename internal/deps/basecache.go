@@ -20,7 +20,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"testing"
 
 	"github.com/go-git/go-git/v5/plumbing"
 )
@@ -39,23 +38,26 @@ const (
 )
 
 // cacheDir returns the directory of the base-tree cache, or "" when the
-// cache is off: Options.CacheDir "off", TRIAGE_CACHE=off, no user cache
-// directory, or a test binary that did not name a directory (tests do not
-// write into the user's cache).
+// cache is off: no Options.CacheDir (the library writes nothing by itself),
+// "off", or TRIAGE_CACHE=off.
 func (o Options) cacheDir() string {
-	switch {
-	case o.CacheDir == "off" || strings.EqualFold(os.Getenv("TRIAGE_CACHE"), "off"):
+	if o.CacheDir == "" || o.CacheDir == "off" || strings.EqualFold(os.Getenv("TRIAGE_CACHE"), "off") {
 		return ""
-	case o.CacheDir != "":
-		return filepath.Join(o.CacheDir, baseCacheVersion)
-	case testing.Testing():
+	}
+	return filepath.Join(o.CacheDir, baseCacheVersion)
+}
+
+// UserCacheDir is where the command keeps the base-tree cache between runs:
+// os.UserCacheDir()/triage, or "" when there is none or TRIAGE_CACHE=off.
+func UserCacheDir() string {
+	if strings.EqualFold(os.Getenv("TRIAGE_CACHE"), "off") {
 		return ""
 	}
 	dir, err := os.UserCacheDir()
 	if err != nil {
 		return ""
 	}
-	return filepath.Join(dir, "triage", baseCacheVersion)
+	return filepath.Join(dir, "triage")
 }
 
 // baseCache holds the known answers for one base tree.

@@ -36,9 +36,8 @@ type Options struct {
 	// Workers bounds the goroutines reading blobs and diffing merges; 0 means one per CPU.
 	Workers int
 	// CacheDir is where the answers about the base tree's identifiers are
-	// kept between runs (see basecache.go): "" means the user's cache
-	// directory (os.UserCacheDir()/triage; test binaries keep none unless
-	// told), "off" keeps none, as does the environment's TRIAGE_CACHE=off.
+	// kept between runs (see basecache.go): "" or "off" keeps none, as does
+	// the environment's TRIAGE_CACHE=off. The command passes UserCacheDir().
 	CacheDir string
 }
 

@@ -24,10 +24,16 @@ const (
 )
 
 // Main runs the package's tests, then removes what the helpers left on disk
-// (the shared story, git's empty HOME). Call it from TestMain.
+// (the shared story, git's empty HOME, the cache). Call it from TestMain.
+// The commands under test keep their cache in a temporary directory, never
+// in the user's.
 func Main(m *testing.M) {
+	cache, err := os.MkdirTemp("", "triage-test-cache-")
+	if err == nil {
+		os.Setenv("XDG_CACHE_HOME", cache)
+	}
 	code := m.Run()
-	for _, dir := range []string{story.root, home.dir} {
+	for _, dir := range []string{story.root, home.dir, cache} {
 		if dir != "" {
 			os.RemoveAll(dir)
 		}
