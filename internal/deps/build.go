@@ -158,6 +158,18 @@ type mergeDiffs struct {
 	done    chan struct{}
 	err     error
 	parents [][]vcs.FileChange // nil until computed, for parents after the first
+	// lazy tells, per parent, that its changes lack hunks and binary flags
+	// (see treeLister): mergeCtx.complete fills them for the paths it diffs.
+	lazy []bool
+}
+
+// treeLister is a Source that can list the paths two trees differ by
+// without reading them, and complete one such entry as DiffTrees would
+// (*vcs.Repo can): a merge's line-level work concerns the few paths that
+// differ from every parent, so the others need not be read nor diffed.
+type treeLister interface {
+	TreeChanges(oldTree, newTree plumbing.Hash) ([]vcs.FileChange, error)
+	FileDiff(fc vcs.FileChange) (vcs.FileChange, error)
 }
 
 // prefetchMerges diffs every merge against each parent in the background,
@@ -184,7 +196,8 @@ func (b *builder) prefetchMerges() map[int]*mergeDiffs {
 				md := out[i]
 				m := b.g.Commits[i]
 				md.parents = make([][]vcs.FileChange, len(m.Parents))
-				md.parents[0], md.err = b.diffMerge(m, 0)
+				md.lazy = make([]bool, len(m.Parents))
+				md.parents[0], md.lazy[0], md.err = b.diffMerge(m, 0)
 				close(md.done)
 			}
 		}()
@@ -209,22 +222,48 @@ func (b *builder) prefetchMerges() map[int]*mergeDiffs {
 }
 
 // diffMerge diffs a merge against one of its parents (positions only).
-func (b *builder) diffMerge(m *vcs.Commit, parent int) ([]vcs.FileChange, error) {
+// When the Source can list the changed paths alone and the list leaves no
+// rename to pair (no addition or no deletion), that list is returned,
+// lazy: hunks are computed later for the paths that need them.
+func (b *builder) diffMerge(m *vcs.Commit, parent int) (changes []vcs.FileChange, lazy bool, err error) {
 	p := m.Parents[parent]
 	tree, err := b.treeOf(p)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	changes, err := b.src.DiffTrees(tree, m.Tree)
+	fail := func(err error) ([]vcs.FileChange, bool, error) {
+		return nil, false, fmt.Errorf("deps: diffing merge %s against its parent %s: %w", m.Short(), p.String()[:7], err)
+	}
+	if tl, ok := b.src.(treeLister); ok {
+		changes, err := tl.TreeChanges(tree, m.Tree)
+		if err != nil {
+			return fail(err)
+		}
+		if !mayRename(changes) {
+			return changes, true, nil
+		}
+	}
+	changes, err = b.src.DiffTrees(tree, m.Tree)
 	if err != nil {
-		return nil, fmt.Errorf("deps: diffing merge %s against its parent %s: %w", m.Short(), p.String()[:7], err)
+		return fail(err)
 	}
 	for c := range changes {
 		for h := range changes[c].Hunks {
 			changes[c].Hunks[h].Lines = nil // only positions matter here
 		}
 	}
-	return changes, nil
+	return changes, false, nil
+}
+
+// mayRename tells whether rename detection could pair anything: it needs
+// an added path and a deleted one.
+func mayRename(changes []vcs.FileChange) bool {
+	added, deleted := false, false
+	for _, fc := range changes {
+		added = added || fc.Status == vcs.Added
+		deleted = deleted || fc.Status == vcs.Deleted
+	}
+	return added && deleted
 }
 
 func (b *builder) treeOf(h plumbing.Hash) (plumbing.Hash, error) {

@@ -66,6 +66,26 @@ type mergeCtx struct {
 	parents []*view
 	md      *mergeDiffs
 	byPath  []map[string]*vcs.FileChange // whole diffs against each parent, when computed
+	// unread are the entries of lazy diffs not yet completed (complete).
+	unread map[*vcs.FileChange]bool
+}
+
+// complete gives an entry of a lazy diff its binary flag and hunks, as the
+// whole diff would have had them; other entries are left as they are.
+func (mx *mergeCtx) complete(fc *vcs.FileChange) error {
+	if !mx.unread[fc] {
+		return nil
+	}
+	delete(mx.unread, fc)
+	full, err := mx.b.src.(treeLister).FileDiff(*fc)
+	if err != nil {
+		return fmt.Errorf("deps: diffing %s in merge %s: %w", fc.Path(), mx.b.g.Commits[mx.m].Short(), err)
+	}
+	for h := range full.Hunks {
+		full.Hunks[h].Lines = nil // only positions matter here
+	}
+	*fc = full
+	return nil
 }
 
 // index makes the whole diff against parent i available.
@@ -74,11 +94,19 @@ func (mx *mergeCtx) index(i int) error {
 		return nil
 	}
 	if mx.md.parents[i] == nil {
-		changes, err := mx.b.diffMerge(mx.b.g.Commits[mx.m], i)
+		changes, lazy, err := mx.b.diffMerge(mx.b.g.Commits[mx.m], i)
 		if err != nil {
 			return err
 		}
-		mx.md.parents[i] = changes
+		mx.md.parents[i], mx.md.lazy[i] = changes, lazy
+	}
+	if mx.md.lazy[i] {
+		if mx.unread == nil {
+			mx.unread = map[*vcs.FileChange]bool{}
+		}
+		for j := range mx.md.parents[i] {
+			mx.unread[&mx.md.parents[i][j]] = true
+		}
 	}
 	mx.byPath[i] = changesByPath(mx.md.parents[i])
 	return nil
@@ -187,6 +215,9 @@ func (mx *mergeCtx) composeMerged(path string) (*fileState, error) {
 		b.deleteFile(m, path, prev)
 		return deletedState(m), nil
 	}
+	if err := mx.complete(first); err != nil {
+		return nil, err
+	}
 	// Each parent's version of the file, and the change from it to the merge.
 	type side struct {
 		prev *fileState
@@ -202,6 +233,11 @@ func (mx *mergeCtx) composeMerged(path string) (*fileState, error) {
 			var err error
 			if fc, err = mx.change(i, path); err != nil {
 				return nil, err
+			}
+			if fc != nil {
+				if err := mx.complete(fc); err != nil {
+					return nil, err
+				}
 			}
 		}
 		if fc == nil || fc.NewPath != path {
