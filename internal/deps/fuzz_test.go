@@ -1,12 +1,14 @@
 package deps
 
 import (
+	"maps"
 	"strings"
 	"testing"
 )
 
 func FuzzScanTokens(f *testing.F) {
-	for _, s := range []string{"const REDUCED_BOOK_RATE = 0.5;", "mail.confirmation.subject=Votre r\xe9servation", "a.b.", "x.\xff", "_", "isStudent() {"} {
+	for _, s := range []string{"const REDUCED_BOOK_RATE = 0.5;", "mail.confirmation.subject=Votre r\xe9servation", "a.b.", "x.\xff", "_", "isStudent() {",
+		strings.Repeat("abcd_", 13) + ".efgh.ijkl \xc3\xa9t\xc3\xa9.mnop " + strings.Repeat("x", 70) + ".qrst"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
@@ -15,7 +17,22 @@ func FuzzScanTokens(f *testing.F) {
 				t.Errorf("%q: token %q", text, tok)
 			}
 		})
-		filter := newWordFilter(map[string]bool{"ABCD": true})
-		filter.scan([]byte(text), func([]byte) {})
+		// The filtered scan finds every word of the reference cut that is wanted.
+		want := map[string]bool{}
+		referenceScan([]byte(text), func(w []byte) {
+			if len(w) >= 4 {
+				want[string(w)] = true
+			}
+		})
+		filter := newWordFilter(want)
+		got := map[string]bool{}
+		filter.scan([]byte(text), func(w []byte) {
+			if want[string(w)] {
+				got[string(w)] = true
+			}
+		})
+		if !maps.Equal(got, want) {
+			t.Errorf("%q: scan found %v, want %v", text, got, want)
+		}
 	})
 }

@@ -7,6 +7,8 @@ package deps
 import (
 	"cmp"
 	"context"
+	binenc "encoding/binary"
+	"math/bits"
 	"path"
 	"slices"
 	"sort"
@@ -349,7 +351,14 @@ func (f *wordFilter) maybe(w []byte) bool {
 }
 
 // scan calls hit with the words of content that may be wanted (whole
-// words, dotted keys and their parts, cut the way scanTokens cuts them).
+// words, dotted keys and their parts, cut the way scanTokens cuts them),
+// and with a few others: hit looks each up.
+//
+// The base tree is read whole, so this loop is the scan's cost: rather than
+// test every byte (a mispredicted branch at each word's two ends), it marks
+// the word bytes of 64 bytes at a time in a bitmap, without branches, and
+// visits the words from the bitmap's bits. A word is looked at closely only
+// when the filter may want it or it starts a dotted key.
 func (f *wordFilter) scan(content []byte, hit func([]byte)) {
 	check := func(w []byte) {
 		if f.maybe(w) {
@@ -357,41 +366,125 @@ func (f *wordFilter) scan(content []byte, hit func([]byte)) {
 		}
 	}
 	n := len(content)
-	for i := 0; i < n; {
-		c := content[i]
-		if !isWordByte(c) {
-			i++
-			continue
-		}
-		start := i
-		var high byte // some byte of the word is not ASCII
-		for {
-			high |= c
-			if i++; i == n {
-				break
+	bm := bitmapPool.Get().(*[]uint64)
+	defer bitmapPool.Put(bm)
+	words := wordBitmap(content, (*bm)[:0])
+	*bm = words
+	i := 0 // the next byte not yet cut
+	var prev uint64
+	for blk, w := range words {
+		starts := w &^ (w<<1 | prev)
+		prev = w >> 63
+		for starts != 0 {
+			start := blk*64 + bits.TrailingZeros64(starts)
+			starts &= starts - 1
+			if start < i || !isIdentStart(content[start]) {
+				continue // within a dotted key already cut, or not an identifier
 			}
-			if c = content[i]; !isWordByte(c) {
-				break
+			end := wordEnd(words, start, n)
+			i = end
+			// The hash alone, without maybe's length tests: fewer
+			// mispredicted branches; a word it lets through is only looked up.
+			h := wordHash(content[start:end])
+			if f.bits[h/64]&(1<<(h%64)) == 0 && !(end+1 < n && content[end] == '.' && isIdentStart(content[end+1])) {
+				continue // neither wanted nor the start of a dotted key
 			}
-		}
-		if high >= 0x80 || !isIdentStart(content[start]) {
-			continue
-		}
-		check(content[start:i])
-		for i+1 < n && content[i] == '.' && isIdentStart(content[i+1]) {
-			seg := i + 1
-			j := seg
-			for j < n && isIdentByte(content[j]) {
-				j++
+			var high byte // some byte of the word is not ASCII
+			for _, c := range content[start:end] {
+				high |= c
 			}
-			if j < n && content[j] >= 0x80 {
-				break
+			if high >= 0x80 {
+				continue
 			}
-			check(content[seg:j])
-			check(content[start:j])
-			i = j
+			check(content[start:end])
+			for i+1 < n && content[i] == '.' && isIdentStart(content[i+1]) {
+				seg := i + 1
+				j := seg
+				for j < n && isIdentByte(content[j]) {
+					j++
+				}
+				if j < n && content[j] >= 0x80 {
+					break
+				}
+				check(content[seg:j])
+				check(content[start:j])
+				i = j
+			}
 		}
 	}
+}
+
+var bitmapPool = sync.Pool{New: func() any { return new([]uint64) }}
+
+// wordBit is 1 for the bytes words are made of (isWordByte).
+var wordBit = func() (t [256]uint64) {
+	for c := range 256 {
+		if isWordByte(byte(c)) {
+			t[c] = 1
+		}
+	}
+	return t
+}()
+
+// wordBitmap sets bit k of the result when content[k] is a word byte. It
+// classifies eight bytes at once (SWAR): a byte is a word byte when its high
+// bit is set or its low seven bits fall in 0-9, A-Z, _ or a-z.
+func wordBitmap(content []byte, buf []uint64) []uint64 {
+	n := len(content)
+	buf = slices.Grow(buf, (n+63)/64)[:(n+63)/64]
+	full := n / 64
+	for b := 0; b < full; b++ {
+		chunk := content[b*64 : b*64+64 : b*64+64]
+		le := binenc.LittleEndian
+		buf[b] = wordBytes8(le.Uint64(chunk[0:8])) | wordBytes8(le.Uint64(chunk[8:16]))<<8 |
+			wordBytes8(le.Uint64(chunk[16:24]))<<16 | wordBytes8(le.Uint64(chunk[24:32]))<<24 |
+			wordBytes8(le.Uint64(chunk[32:40]))<<32 | wordBytes8(le.Uint64(chunk[40:48]))<<40 |
+			wordBytes8(le.Uint64(chunk[48:56]))<<48 | wordBytes8(le.Uint64(chunk[56:64]))<<56
+	}
+	if full < len(buf) {
+		var w uint64
+		for k, c := range content[full*64:] {
+			if isWordByte(c) {
+				w |= 1 << k
+			}
+		}
+		buf[full] = w
+	}
+	return buf
+}
+
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+// wordBytes8 returns one bit per byte of x (bit k for byte k, little
+// endian), set for the word bytes.
+func wordBytes8(x uint64) uint64 {
+	v := x &^ highs
+	// v + (0x80-c)*ones has the high bit of each byte whose low seven bits
+	// are >= c (no carry crosses bytes).
+	digit := (v + (0x80-'0')*ones) &^ (v + (0x80-'9'-1)*ones)
+	upper := (v + (0x80-'A')*ones) &^ (v + (0x80-'Z'-1)*ones)
+	under := (v + (0x80-'_')*ones) &^ (v + (0x80-'_'-1)*ones)
+	lower := (v + (0x80-'a')*ones) &^ (v + (0x80-'z'-1)*ones)
+	m := (x | digit | upper | under | lower) & highs
+	// Gather the eight high bits into the low byte.
+	return (m >> 7) * 0x0102040810204080 >> 56
+}
+
+// wordEnd returns the end of the word starting at start: the first byte
+// after it that is not a word byte, or n.
+func wordEnd(words []uint64, start, n int) int {
+	blk, off := start/64, uint(start%64)
+	rest := ^words[blk] >> off << off // the non-word bytes from start on
+	for rest == 0 {
+		if blk++; blk == len(words) {
+			return n
+		}
+		rest = ^words[blk]
+	}
+	return min(blk*64+bits.TrailingZeros64(rest), n)
 }
 
 var binaryExtensions = map[string]bool{

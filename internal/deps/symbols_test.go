@@ -91,7 +91,8 @@ func referenceScan(content []byte, emit func([]byte)) {
 }
 
 // TestWordFilterScan: the filter passes every word of the reference cut
-// that is a candidate, on random text made of candidates and separators.
+// that is a candidate, on random text made of candidates and separators,
+// short and long.
 func TestWordFilterScan(t *testing.T) {
 	candidates := map[string]bool{"REDUCED_BOOK_RATE": true, "isStudent": true, "mail.confirmation.subject": true,
 		"confirmation.subject": true, "café_rate": true, "x1234": true, "Pattern": true}
@@ -99,9 +100,13 @@ func TestWordFilterScan(t *testing.T) {
 	pieces := []string{"REDUCED_BOOK_RATE", "isStudent", "mail", "confirmation", "subject", "café_rate", "x1234", "Pattern",
 		".", ".", " ", "é", "_", "1", "a", "\n", "(", "\x80", "\xff", "\x7f", "@", "[", "`", "{", "/", ":", "9"}
 	r := rand.New(rand.NewPCG(11, 12))
-	for range 20000 {
+	for round := range 20000 {
 		var b []byte
-		for range r.IntN(30) {
+		length := 30
+		if round%4 == 0 {
+			length = 300 // words across the scan's 64-byte blocks
+		}
+		for range r.IntN(length) {
 			b = append(b, pieces[r.IntN(len(pieces))]...)
 		}
 		want := map[string]bool{}
@@ -118,6 +123,23 @@ func TestWordFilterScan(t *testing.T) {
 		})
 		if !maps.Equal(got, want) {
 			t.Fatalf("scan of %q: %v, want %v", b, got, want)
+		}
+	}
+}
+
+// TestWordBitmap: the eight-bytes-at-once classification agrees with
+// isWordByte on every byte value, at every position of a block.
+func TestWordBitmap(t *testing.T) {
+	content := make([]byte, 0, 256*67)
+	for rep := 0; rep < 67; rep++ {
+		for c := range 256 {
+			content = append(content, byte(c*7+rep))
+		}
+	}
+	words := wordBitmap(content, nil)
+	for k, c := range content {
+		if got := words[k/64]>>(k%64)&1 == 1; got != isWordByte(c) {
+			t.Fatalf("byte %#x at %d: word %v, want %v", c, k, got, isWordByte(c))
 		}
 	}
 }
