@@ -9,6 +9,8 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/storer"
+
+	"github.com/triage-dev/triage/internal/vcs"
 )
 
 // Git file modes, as stored in trees (after git's canon_mode).
@@ -194,7 +196,7 @@ func (s *objStore) put(typ plumbing.ObjectType, data []byte) plumbing.Hash {
 // sorts them: a directory compares as its name followed by '/'.
 func (s *objStore) writeTree(entries []treeEntry) plumbing.Hash {
 	sort.Slice(entries, func(i, j int) bool {
-		return baseNameCompare(entries[i].name, entries[i].mode, entries[j].name, entries[j].mode) < 0
+		return vcs.BaseNameCompare(entries[i].name, entries[i].mode, entries[j].name, entries[j].mode) < 0
 	})
 	var buf bytes.Buffer
 	for _, e := range entries {
@@ -207,32 +209,6 @@ func (s *objStore) writeTree(entries []treeEntry) plumbing.Hash {
 		s.trees[h] = append([]treeEntry(nil), entries...)
 	}
 	return h
-}
-
-// baseNameCompare is git's base_name_compare.
-func baseNameCompare(n1 string, m1 uint32, n2 string, m2 uint32) int {
-	l := min(len(n1), len(n2))
-	if c := bytes.Compare([]byte(n1[:l]), []byte(n2[:l])); c != 0 {
-		return c
-	}
-	c1, c2 := nameEnd(n1, l, m1), nameEnd(n2, l, m2)
-	switch {
-	case c1 < c2:
-		return -1
-	case c1 > c2:
-		return 1
-	}
-	return 0
-}
-
-func nameEnd(n string, l int, mode uint32) byte {
-	if l < len(n) {
-		return n[l]
-	}
-	if isDir(mode) {
-		return '/'
-	}
-	return 0
 }
 
 // flush writes the created objects to the repository, oldest first, so a

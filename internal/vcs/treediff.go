@@ -107,7 +107,7 @@ func (d *differ) walk(oldTree, newTree plumbing.Hash, prefix string, q *[]pair) 
 		case j == len(b):
 			c = -1
 		default:
-			c = baseNameCompare(a[i].name, a[i].mode, b[j].name, b[j].mode)
+			c = BaseNameCompare(a[i].name, a[i].mode, b[j].name, b[j].mode)
 		}
 		switch {
 		case c < 0:
@@ -157,9 +157,10 @@ func (d *differ) side(e treeEntry, prefix string, old bool, q *[]pair) error {
 	return nil
 }
 
-// baseNameCompare orders tree entries as git does: by name, a directory
-// comparing as if its name ended with '/'.
-func baseNameCompare(n1 string, m1 uint32, n2 string, m2 uint32) int {
+// BaseNameCompare orders tree entries as git does (base_name_compare): by
+// name, a directory comparing as if its name ended with '/'. Trees written
+// in another order are not the trees git writes.
+func BaseNameCompare(n1 string, m1 uint32, n2 string, m2 uint32) int {
 	l := min(len(n1), len(n2))
 	for k := 0; k < l; k++ {
 		if n1[k] != n2[k] {
