@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"runtime"
 	"sort"
 	"sync"
@@ -144,11 +145,9 @@ type view struct {
 }
 
 func (v *view) clone() *view {
-	files := make(map[string]*fileState, len(v.files))
-	for p, f := range v.files {
-		files[p] = f // fileStates are never changed once shared
-	}
-	return &view{files: files, origin: v.origin, reach: v.reach.clone()}
+	// fileStates are never changed once shared: a shallow copy will do, and
+	// maps.Clone copies the table whole rather than inserting each entry.
+	return &view{files: maps.Clone(v.files), origin: v.origin, reach: v.reach.clone()}
 }
 
 // mergeDiffs are a merge's changes against its parents: against the first
