@@ -95,12 +95,7 @@ func buildSymbolIndex(rng *vcs.Range, opts Options) *symbolIndex {
 // for are not looked for.
 func (s *symbolIndex) scanBase(ctx context.Context, src Source, rng *vcs.Range, opts Options) {
 	s.baseDone = make(chan struct{})
-	candidates := map[string]bool{}
-	for _, us := range s.uses {
-		for _, u := range us {
-			candidates[u.tok] = true
-		}
-	}
+	candidates := s.bindable()
 	go func() {
 		defer close(s.baseDone)
 		if len(candidates) == 0 || rng.Base.IsZero() {
@@ -140,6 +135,28 @@ func (s *symbolIndex) scanBase(ctx context.Context, src Source, rng *vcs.Range, 
 		}
 		cache.save()
 	}()
+}
+
+// bindable returns the identifiers a use may be bound to during the pass,
+// the only ones whose presence at BASE matters: visit makes the first commit
+// (in the pass's order) adding an identifier its introducer when that
+// commit seems to define it, and marks it used by nobody's introduction
+// otherwise; and a use needs a commit after the introducer.
+func (s *symbolIndex) bindable() map[string]bool {
+	firstDefines := map[string]bool{} // by the first commit adding it
+	out := map[string]bool{}
+	for _, us := range s.uses {
+		for _, u := range us {
+			def, seen := firstDefines[u.tok]
+			switch {
+			case !seen:
+				firstDefines[u.tok] = u.def
+			case def:
+				out[u.tok] = true
+			}
+		}
+	}
+	return out
 }
 
 // finish turns the bound uses into edges, leaving out the identifiers that
