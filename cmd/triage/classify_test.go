@@ -3,25 +3,11 @@ package main
 import (
 	"bytes"
 	"testing"
-
-	"github.com/spf13/cobra"
 )
 
 // parseClassify runs only the flag parsing of `triage classify`.
 func parseClassify(t *testing.T, args ...string) (*classifyOptions, error) {
-	t.Helper()
-	var got *classifyOptions
-	cmd := newClassifyCmd(ioStreams{Out: &bytes.Buffer{}, Err: &bytes.Buffer{}}, func(_ *cobra.Command, o *classifyOptions) error {
-		got = o
-		return nil
-	})
-	cmd.SetArgs(args)
-	cmd.SetOut(&bytes.Buffer{})
-	cmd.SetErr(&bytes.Buffer{})
-	cmd.SilenceErrors, cmd.SilenceUsage = true, true
-	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
-	err := cmd.Execute()
-	return got, err
+	return parseOnly(t, newClassifyCmd, args...)
 }
 
 func TestClassifyFlags(t *testing.T) {

@@ -1,30 +1,16 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"strings"
 	"testing"
-
-	"github.com/spf13/cobra"
 
 	"github.com/triage-dev/triage/internal/gittest"
 )
 
 // parsePlan runs only the flag parsing of `triage plan`.
 func parsePlan(t *testing.T, args ...string) (*planOptions, error) {
-	t.Helper()
-	var got *planOptions
-	cmd := newPlanCmd(ioStreams{Out: &bytes.Buffer{}, Err: &bytes.Buffer{}}, func(_ *cobra.Command, o *planOptions) error {
-		got = o
-		return nil
-	})
-	cmd.SetArgs(append([]string{}, args...))
-	cmd.SetOut(&bytes.Buffer{})
-	cmd.SetErr(&bytes.Buffer{})
-	cmd.SilenceErrors, cmd.SilenceUsage = true, true
-	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
-	return got, cmd.Execute()
+	return parseOnly(t, newPlanCmd, args...)
 }
 
 func TestPlanFlags(t *testing.T) {

@@ -9,24 +9,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/spf13/cobra"
-
 	"github.com/triage-dev/triage/internal/gittest"
 )
 
 func parseRisk(t *testing.T, args ...string) (*riskOptions, error) {
-	t.Helper()
-	var got *riskOptions
-	cmd := newRiskCmd(ioStreams{Out: &bytes.Buffer{}, Err: &bytes.Buffer{}}, func(_ *cobra.Command, o *riskOptions) error {
-		got = o
-		return nil
-	})
-	cmd.SetArgs(args)
-	cmd.SetOut(&bytes.Buffer{})
-	cmd.SetErr(&bytes.Buffer{})
-	cmd.SilenceErrors, cmd.SilenceUsage = true, true
-	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
-	return got, cmd.Execute()
+	return parseOnly(t, newRiskCmd, args...)
 }
 
 func TestRiskFlags(t *testing.T) {
