@@ -34,16 +34,35 @@ func ReadJiraCSV(name string, data []byte) (*Export, error) {
 	}
 	typ, sum := t.column(jiraType...), t.column(jiraSummary...)
 	exp := &Export{Name: name, Format: config.FormatJiraCSV, Columns: t.columns()}
-	for i, row := range t.rows {
-		key := strings.TrimSpace(row[id])
+	return t.readTickets(exp, ticketColumns{id: id, typ: typ, sum: sum, badID: func(key string) string {
 		if key == "" {
-			return nil, &ExportError{File: name, Line: t.lines[i], Msg: fmt.Sprintf("the '%s' cell is empty: every Jira issue has a key; re-export the file", t.header[id])}
+			return fmt.Sprintf("the '%s' cell is empty: every Jira issue has a key; re-export the file", t.header[id])
+		}
+		return ""
+	}})
+}
+
+// ticketColumns says where an export keeps each ticket's id, type and
+// summary, and what makes an id unusable.
+type ticketColumns struct {
+	id, typ, sum int
+	aliases      map[string]string       // extra names for the export's field names
+	badID        func(raw string) string // the complaint about an id, or "" when it is fine
+}
+
+// readTickets turns every row of the table into a ticket of exp, stopping at
+// the first row whose id is unusable (with its line, so it can be fixed).
+func (t *table) readTickets(exp *Export, c ticketColumns) (*Export, error) {
+	for i, row := range t.rows {
+		raw := strings.TrimSpace(row[c.id])
+		if msg := c.badID(raw); msg != "" {
+			return nil, &ExportError{File: exp.Name, Line: t.lines[i], Msg: msg}
 		}
 		exp.Tickets = append(exp.Tickets, &Ticket{
-			ID:      NormalizeID(key),
-			Type:    cell(row, typ),
-			Summary: cell(row, sum),
-			Fields:  t.fields(row, nil),
+			ID:      NormalizeID(raw),
+			Type:    cell(row, c.typ),
+			Summary: cell(row, c.sum),
+			Fields:  t.fields(row, c.aliases),
 		})
 	}
 	return exp, nil
@@ -104,19 +123,12 @@ func ReadRedmineCSV(name string, data []byte) (*Export, error) {
 			exp.Columns = append(exp.Columns, a)
 		}
 	}
-	for i, row := range t.rows {
-		raw := strings.TrimSpace(row[id])
+	return t.readTickets(exp, ticketColumns{id: id, typ: typ, sum: sum, aliases: redmineAliases, badID: func(raw string) string {
 		if !isDigits(strings.TrimPrefix(raw, "#")) {
-			return nil, &ExportError{File: name, Line: t.lines[i], Msg: fmt.Sprintf("issue number '%s' in column '%s' is not a number: is the separator right? re-export the file from Redmine's issue list (CSV)", raw, t.header[id])}
+			return fmt.Sprintf("issue number '%s' in column '%s' is not a number: is the separator right? re-export the file from Redmine's issue list (CSV)", raw, t.header[id])
 		}
-		exp.Tickets = append(exp.Tickets, &Ticket{
-			ID:      NormalizeID(raw),
-			Type:    cell(row, typ),
-			Summary: cell(row, sum),
-			Fields:  t.fields(row, redmineAliases),
-		})
-	}
-	return exp, nil
+		return ""
+	}})
 }
 
 // ReadCSV parses any CSV export whose id column is named. Numeric ids are
@@ -133,19 +145,12 @@ func ReadCSV(name string, data []byte, idColumn string) (*Export, error) {
 	typ := t.column("Type", "Issue Type", "Tracker", "Kind", "IssueType")
 	sum := t.column("Summary", "Title", "Subject", "Sujet", "Résumé")
 	exp := &Export{Name: name, Format: config.FormatCSV, Columns: t.columns()}
-	for i, row := range t.rows {
-		key := strings.TrimSpace(row[id])
+	return t.readTickets(exp, ticketColumns{id: id, typ: typ, sum: sum, badID: func(key string) string {
 		if key == "" {
-			return nil, &ExportError{File: name, Line: t.lines[i], Msg: fmt.Sprintf("the id cell (column '%s') is empty: fill it or remove the row", t.header[id])}
+			return fmt.Sprintf("the id cell (column '%s') is empty: fill it or remove the row", t.header[id])
 		}
-		exp.Tickets = append(exp.Tickets, &Ticket{
-			ID:      NormalizeID(key),
-			Type:    cell(row, typ),
-			Summary: cell(row, sum),
-			Fields:  t.fields(row, nil),
-		})
-	}
-	return exp, nil
+		return ""
+	}})
 }
 
 // labelTypes maps GitHub labels to an issue type, so `type: Bug` rules work
