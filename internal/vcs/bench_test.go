@@ -235,20 +235,7 @@ func parseLogChanges(t *testing.T, s string) []gitRawChange {
 			if len(hdr[4]) > 1 {
 				c.score, _ = strconv.Atoi(hdr[4][1:])
 			}
-			switch c.status {
-			case 'R', 'C':
-				c.oldPath, c.newPath = f[i], f[i+1]
-				i += 2
-			case 'A':
-				c.newPath = f[i]
-				i++
-			case 'D':
-				c.oldPath = f[i]
-				i++
-			default:
-				c.oldPath, c.newPath = f[i], f[i]
-				i++
-			}
+			i = c.readPaths(f, i)
 			out = append(out, c)
 		default:
 			parts := strings.SplitN(tok, "\t", 3)

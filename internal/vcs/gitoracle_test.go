@@ -72,6 +72,23 @@ type gitRawChange struct {
 	added, deleted   int // -1 for binary
 }
 
+// readPaths reads the paths that follow a --raw -z record from f[i:], as
+// many as its status has, and returns the index after them.
+func (g *gitRawChange) readPaths(f []string, i int) int {
+	switch g.status {
+	case 'R', 'C':
+		g.oldPath, g.newPath = f[i], f[i+1]
+		return i + 2
+	case 'A':
+		g.newPath = f[i]
+	case 'D':
+		g.oldPath = f[i]
+	default:
+		g.oldPath, g.newPath = f[i], f[i]
+	}
+	return i + 1
+}
+
 func (g gitRawChange) path() string {
 	if g.newPath != "" {
 		return g.newPath
@@ -97,21 +114,7 @@ func gitChanges(t testing.TB, dir, parent, commit string) []gitRawChange {
 		if len(hdr[4]) > 1 {
 			c.score, _ = strconv.Atoi(hdr[4][1:])
 		}
-		i++
-		switch c.status {
-		case 'R', 'C':
-			c.oldPath, c.newPath = f[i], f[i+1]
-			i += 2
-		case 'A':
-			c.newPath = f[i]
-			i++
-		case 'D':
-			c.oldPath = f[i]
-			i++
-		default:
-			c.oldPath, c.newPath = f[i], f[i]
-			i++
-		}
+		i = c.readPaths(f, i+1)
 		out = append(out, c)
 	}
 	num := runGit(t, dir, "diff-tree", "-r", "-M", "-z", "--numstat", parent, commit)
