@@ -258,8 +258,7 @@ func (c *checker) branchIndex(h plumbing.Hash) int {
 }
 
 var (
-	cherryPickedLine = regexp.MustCompile(`\(cherry picked from commit ([0-9a-fA-F]{7,40})\)`)
-	svnMergeLine     = regexp.MustCompile(`(?i)\bmerged?\s+(?:revisions?\s+)?r?([0-9]+(?:\s*[-,:]\s*r?[0-9]+)*)`)
+	svnMergeLine = regexp.MustCompile(`(?i)\bmerged?\s+(?:revisions?\s+)?r?([0-9]+(?:\s*[-,:]\s*r?[0-9]+)*)`)
 )
 
 func (c *checker) checkSource(b *Commit) []Violation {
@@ -268,8 +267,8 @@ func (c *checker) checkSource(b *Commit) []Violation {
 	}
 	short := b.Commit.Short()
 	var evidence []string
-	for _, m := range cherryPickedLine.FindAllStringSubmatch(b.Commit.Message, -1) {
-		evidence = append(evidence, fmt.Sprintf("its message says (cherry picked from commit %s), but that commit is not on %s since the branch's base", m[1], c.p.Source))
+	for _, from := range vcs.CherryPickedFrom(b.Commit.Message) {
+		evidence = append(evidence, fmt.Sprintf("its message says (cherry picked from commit %s), but that commit is not on %s since the branch's base", from, c.p.Source))
 	}
 	for _, m := range svnMergeLine.FindAllStringSubmatch(b.Commit.Message, -1) {
 		evidence = append(evidence, fmt.Sprintf("its message records a Subversion merge of %s, but no commit of %s has that revision", m[1], c.p.Source))

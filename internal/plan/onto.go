@@ -73,7 +73,7 @@ func FindPresent(ctx context.Context, src OntoSource, rng *vcs.Range, onto plumb
 		onSide[o.Hash] = o
 	}
 	for _, o := range side.Commits {
-		for _, sha := range cherryPickedFrom(o.Message) {
+		for _, sha := range vcs.CherryPickedFrom(o.Message) {
 			for _, c := range rng.Commits {
 				if strings.HasPrefix(c.Hash.String(), sha) {
 					mark(c, o, "cherry-pick", fmt.Sprintf("%s says (cherry picked from commit %s)", o.Short(), c.Short()))
@@ -87,7 +87,7 @@ func FindPresent(ctx context.Context, src OntoSource, rng *vcs.Range, onto plumb
 		}
 	}
 	for _, c := range rng.Commits {
-		for _, sha := range cherryPickedFrom(c.Message) {
+		for _, sha := range vcs.CherryPickedFrom(c.Message) {
 			for h, o := range onSide {
 				if strings.HasPrefix(h.String(), sha) {
 					mark(c, o, "cherry-pick", fmt.Sprintf("it is a cherry-pick of %s, which is there", o.Short()))
@@ -120,16 +120,6 @@ func ancestorsInRange(rng *vcs.Range, h plumbing.Hash) []*vcs.Commit {
 			out = append(out, c)
 		}
 		stack = append(stack, c.Parents...)
-	}
-	return out
-}
-
-var cherryPickRE = regexp.MustCompile(`\(cherry picked from commit ([0-9a-fA-F]{7,40})\)`)
-
-func cherryPickedFrom(msg string) []string {
-	var out []string
-	for _, m := range cherryPickRE.FindAllStringSubmatch(msg, -1) {
-		out = append(out, strings.ToLower(m[1]))
 	}
 	return out
 }

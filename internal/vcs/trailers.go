@@ -1,6 +1,9 @@
 package vcs
 
-import "strings"
+import (
+	"regexp"
+	"strings"
+)
 
 // Trailer parsing, ported from git's trailer.c as git applies it to commit
 // messages (git log --format=%(trailers), the sequencer): the trailer block is
@@ -15,6 +18,18 @@ const commentChar = '#'
 // CherryPickedPrefix starts the line `git cherry-pick -x` adds to a message:
 // "(cherry picked from commit <sha>)".
 const CherryPickedPrefix = "(cherry picked from commit "
+
+var cherryPickedLine = regexp.MustCompile(`\(cherry picked from commit ([0-9a-fA-F]{7,40})\)`)
+
+// CherryPickedFrom returns the commits a message says it was cherry-picked
+// from (`git cherry-pick -x` lines), lower-cased, in order.
+func CherryPickedFrom(msg string) []string {
+	var out []string
+	for _, m := range cherryPickedLine.FindAllStringSubmatch(msg, -1) {
+		out = append(out, strings.ToLower(m[1]))
+	}
+	return out
+}
 
 var gitGeneratedPrefixes = []string{"Signed-off-by: ", CherryPickedPrefix}
 
