@@ -159,7 +159,7 @@ func closure(g *deps.Graph, h plumbing.Hash, next func(plumbing.Hash) []plumbing
 // explainSummary says it all in two or three sentences a manager can read.
 func explainSummary(short string, r *classify.Result, brings, takes []plumbing.Hash, name func(plumbing.Hash) string, direct []ExplainEdge) string {
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "%s is %s %s", short, article(r.Class), r.Class)
+	fmt.Fprintf(&sb, "%s is %s", short, withArticle(r.Class))
 	if len(r.Tickets) > 0 {
 		fmt.Fprintf(&sb, " (%s)", strings.Join(r.Tickets, ", "))
 	}
@@ -202,9 +202,14 @@ func names(hs []plumbing.Hash, name func(plumbing.Hash) string) string {
 	return strings.Join(parts, ", ")
 }
 
-func article(word string) string {
-	if word != "" && strings.ContainsRune("aeiouAEIOU", rune(word[0])) {
-		return "an"
+// withArticle reads a class name in a sentence: "a feature", "an
+// improvement", but "unclassified" (an adjective, the default class) alone.
+func withArticle(class string) string {
+	switch {
+	case strings.HasSuffix(class, "ed"):
+		return class
+	case class != "" && strings.ContainsRune("aeiouAEIOU", rune(class[0])):
+		return "an " + class
 	}
-	return "a"
+	return "a " + class
 }
