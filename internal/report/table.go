@@ -57,7 +57,7 @@ func renderPlain(w io.Writer, t Table) error {
 	)
 	tb.Header(toAny(t.Columns)...)
 	for _, r := range t.Rows {
-		if err := tb.Append(sanitizeRow(r)); err != nil {
+		if err := tb.Append(fitRow(t.Columns, sanitizeRow(r))); err != nil {
 			return err
 		}
 	}
@@ -80,6 +80,26 @@ func sanitizeRow(r []string) []string {
 		out[i] = oneLine.Replace(c)
 	}
 	return out
+}
+
+// maxSubject bounds a commit subject in the table format when more columns
+// follow it: one long subject would otherwise pad every row far past the
+// terminal. Paths and evidence are never shortened, and csv, json and
+// markdown keep every subject whole.
+const maxSubject = 72
+
+// fitRow shortens a Subject cell that is not the row's last to maxSubject
+// runes, marking the cut with "…".
+func fitRow(columns, r []string) []string {
+	for i := 0; i < len(r)-1 && i < len(columns); i++ {
+		if columns[i] != "Subject" {
+			continue
+		}
+		if runes := []rune(r[i]); len(runes) > maxSubject {
+			r[i] = string(runes[:maxSubject-1]) + "…"
+		}
+	}
+	return r
 }
 
 var oneLine = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ", "\t", " ")
