@@ -165,6 +165,8 @@ func benchDepsPlan(b *testing.B, gen *repos.Generated, options func() deps.Optio
 	b.ReportMetric(float64(decide.Milliseconds())/n, "plan-ms")
 	b.ReportMetric(100*float64(graph+decide)/float64(read), "deps+plan-%-of-read")
 	b.ReportMetric(100*float64(restCPU)/float64(readCPU), "deps+plan-cpu-%-of-read")
+	b.ReportMetric(float64(readCPU.Milliseconds())/n, "readcpu-ms")
+	b.ReportMetric(float64(restCPU.Milliseconds())/n, "restcpu-ms")
 	b.ReportMetric(float64(len(edges)), "edges")
 	b.ReportMetric(maxRSS(), "peak-RSS-MiB")
 	return edges

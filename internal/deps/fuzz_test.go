@@ -34,5 +34,22 @@ func FuzzScanTokens(f *testing.F) {
 		if !maps.Equal(got, want) {
 			t.Errorf("%q: scan found %v, want %v", text, got, want)
 		}
+		// With only long, dot-free candidates, scan skips the short words
+		// unvisited and still finds every one.
+		long := map[string]bool{}
+		for w := range want {
+			if len(w) >= 7 && !strings.Contains(w, ".") {
+				long[w] = true
+			}
+		}
+		got = map[string]bool{}
+		newWordFilter(long).scan([]byte(text), func(w []byte) {
+			if long[string(w)] {
+				got[string(w)] = true
+			}
+		})
+		if !maps.Equal(got, long) {
+			t.Errorf("%q: scan for the long words found %v, want %v", text, got, long)
+		}
 	})
 }

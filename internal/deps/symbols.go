@@ -5,9 +5,11 @@ package deps
 // earlier added line. Soft: the tool sees a shared name, not a proven use.
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	binenc "encoding/binary"
+	"math"
 	"math/bits"
 	"path"
 	"slices"
@@ -343,6 +345,12 @@ func (o Options) indexLimit() int64 {
 type wordFilter struct {
 	bits   [1024]uint64
 	maxLen int
+	// minWord is the length of the shortest candidate without a dot: a
+	// shorter word is not looked at unless it starts a dotted key.
+	minWord int
+	// dotted is set when some candidate is a dotted key: then every word
+	// followed by ".x" is looked at, as it may start one.
+	dotted bool
 }
 
 func wordHash(w []byte) uint32 {
@@ -350,12 +358,18 @@ func wordHash(w []byte) uint32 {
 }
 
 func newWordFilter(candidates map[string]bool) *wordFilter {
-	f := &wordFilter{}
+	f := &wordFilter{minWord: math.MaxInt}
 	for c := range candidates {
 		h := wordHash([]byte(c))
 		f.bits[h/64] |= 1 << (h % 64)
 		f.maxLen = max(f.maxLen, len(c))
+		if strings.Contains(c, ".") {
+			f.dotted = true
+		} else {
+			f.minWord = min(f.minWord, len(c))
+		}
 	}
+	f.minWord = max(f.minWord, 4) // maybe's floor
 	return f
 }
 
@@ -374,8 +388,11 @@ func (f *wordFilter) maybe(w []byte) bool {
 // The base tree is read whole, so this loop is the scan's cost: rather than
 // test every byte (a mispredicted branch at each word's two ends), it marks
 // the word bytes of 64 bytes at a time in a bitmap, without branches, and
-// visits the words from the bitmap's bits. A word is looked at closely only
-// when the filter may want it or it starts a dotted key.
+// visits the words from the bitmap's bits. Most words of a text are shorter
+// than any candidate: the bitmap tells those apart in bulk too (visitable),
+// so only the long words and the starts of dotted keys are visited. A word
+// is looked at closely only when the filter may want it or it starts a
+// dotted key.
 func (f *wordFilter) scan(content []byte, hit func([]byte)) {
 	check := func(w []byte) {
 		if f.maybe(w) {
@@ -383,14 +400,15 @@ func (f *wordFilter) scan(content []byte, hit func([]byte)) {
 		}
 	}
 	n := len(content)
-	bm := bitmapPool.Get().(*[]uint64)
-	defer bitmapPool.Put(bm)
-	words := wordBitmap(content, (*bm)[:0])
-	*bm = words
+	bufs := scanPool.Get().(*scanBuffers)
+	defer scanPool.Put(bufs)
+	words := wordBitmap(content, bufs.words[:0])
+	visit := f.visitable(content, words, bufs.visit[:0])
+	bufs.words, bufs.visit = words, visit
 	i := 0 // the next byte not yet cut
 	var prev uint64
 	for blk, w := range words {
-		starts := w &^ (w<<1 | prev)
+		starts := w &^ (w<<1 | prev) & visit[blk]
 		prev = w >> 63
 		for starts != 0 {
 			start := blk*64 + bits.TrailingZeros64(starts)
@@ -431,7 +449,68 @@ func (f *wordFilter) scan(content []byte, hit func([]byte)) {
 	}
 }
 
-var bitmapPool = sync.Pool{New: func() any { return new([]uint64) }}
+// scanBuffers are scan's bitmaps, recycled from file to file.
+type scanBuffers struct{ words, visit []uint64 }
+
+var scanPool = sync.Pool{New: func() any { return new(scanBuffers) }}
+
+// visitable returns a bitmap of the word bytes scan must look at when they
+// start a word: every byte at which minWord word bytes or more begin (so
+// the starts of words at least that long), and, when some candidate is a
+// dotted key, the start of every word followed by '.' and an identifier.
+//
+// Visiting only these gives scan the same hits as visiting every word: a
+// shorter word is no candidate, and without dotted candidates a key's
+// segments are words of their own, visited when long enough.
+func (f *wordFilter) visitable(content []byte, words, buf []uint64) []uint64 {
+	visit := append(buf, words...)
+	// Bit p means "a run of at least covered word bytes starts at p"; a
+	// run of covered+s starts at p when runs of covered start at p and p+s.
+	// In place, in ascending order: visit[b+1] is still the old one when
+	// visit[b] reads it.
+	want := min(f.minWord, 64)
+	for covered := 1; covered < want; {
+		s := uint(min(covered, want-covered))
+		last := len(visit) - 1
+		for b := 0; b < last; b++ {
+			visit[b] &= visit[b]>>s | visit[b+1]<<(64-s)
+		}
+		if last >= 0 {
+			visit[last] &= visit[last] >> s
+		}
+		covered += int(s)
+	}
+	if !f.dotted {
+		return visit
+	}
+	n := len(content)
+	for p := 1; p+1 < n; p++ {
+		k := bytes.IndexByte(content[p:n-1], '.')
+		if k < 0 {
+			break
+		}
+		p += k
+		if isIdentStart(content[p+1]) && words[(p-1)/64]&(1<<((p-1)%64)) != 0 {
+			s := wordStart(words, p-1)
+			visit[s/64] |= 1 << (s % 64)
+		}
+	}
+	return visit
+}
+
+// wordStart returns the start of the word holding byte k: the byte after
+// the last non-word byte before k, or 0.
+func wordStart(words []uint64, k int) int {
+	blk, off := k/64, uint(k%64)
+	rest := ^words[blk] & (2<<off - 1) // the non-word bytes up to k
+	for rest == 0 {
+		if blk--; blk < 0 {
+			return 0
+		}
+		rest = ^words[blk]
+	}
+	return blk*64 + 64 - bits.LeadingZeros64(rest)
+}
 
 // wordBit is 1 for the bytes words are made of (isWordByte).
 var wordBit = func() (t [256]uint64) {

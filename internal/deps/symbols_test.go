@@ -4,6 +4,7 @@ import (
 	"context"
 	"maps"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -92,37 +93,48 @@ func referenceScan(content []byte, emit func([]byte)) {
 
 // TestWordFilterScan: the filter passes every word of the reference cut
 // that is a candidate, on random text made of candidates and separators,
-// short and long.
+// short and long, whether or not some candidate is a dotted key (which
+// decides which words scan may skip unvisited) and whatever the shortest
+// candidate's length.
 func TestWordFilterScan(t *testing.T) {
-	candidates := map[string]bool{"REDUCED_BOOK_RATE": true, "isStudent": true, "mail.confirmation.subject": true,
-		"confirmation.subject": true, "café_rate": true, "x1234": true, "Pattern": true}
-	f := newWordFilter(candidates)
+	sets := []map[string]bool{
+		{"REDUCED_BOOK_RATE": true, "isStudent": true, "mail.confirmation.subject": true,
+			"confirmation.subject": true, "café_rate": true, "x1234": true, "Pattern": true},
+		{"REDUCED_BOOK_RATE": true, "isStudent": true, "subject": true, "x1234": true, "Pattern": true},
+		{"REDUCED_BOOK_RATE": true, "confirmation": true},
+		{"mail.confirmation.subject": true, "mail.subject": true},
+		{"REDUCED_BOOK_RATE_FOR_STUDENTS_WHO_ARE_ENROLLED_IN_A_LONG_PROGRAMME_OF_STUDY": true, "mail.subject": true},
+	}
 	pieces := []string{"REDUCED_BOOK_RATE", "isStudent", "mail", "confirmation", "subject", "café_rate", "x1234", "Pattern",
+		"_FOR_STUDENTS_WHO_ARE_ENROLLED_IN_A_LONG_PROGRAMME_OF_STUDY",
 		".", ".", " ", "é", "_", "1", "a", "\n", "(", "\x80", "\xff", "\x7f", "@", "[", "`", "{", "/", ":", "9"}
 	r := rand.New(rand.NewPCG(11, 12))
-	for round := range 20000 {
-		var b []byte
-		length := 30
-		if round%4 == 0 {
-			length = 300 // words across the scan's 64-byte blocks
-		}
-		for range r.IntN(length) {
-			b = append(b, pieces[r.IntN(len(pieces))]...)
-		}
-		want := map[string]bool{}
-		referenceScan(b, func(w []byte) {
-			if candidates[string(w)] {
-				want[string(w)] = true
+	for _, candidates := range sets {
+		f := newWordFilter(candidates)
+		for round := range 10000 {
+			var b []byte
+			length := 30
+			if round%4 == 0 {
+				length = 300 // words across the scan's 64-byte blocks
 			}
-		})
-		got := map[string]bool{}
-		f.scan(b, func(w []byte) {
-			if candidates[string(w)] {
-				got[string(w)] = true
+			for range r.IntN(length) {
+				b = append(b, pieces[r.IntN(len(pieces))]...)
 			}
-		})
-		if !maps.Equal(got, want) {
-			t.Fatalf("scan of %q: %v, want %v", b, got, want)
+			want := map[string]bool{}
+			referenceScan(b, func(w []byte) {
+				if candidates[string(w)] {
+					want[string(w)] = true
+				}
+			})
+			got := map[string]bool{}
+			f.scan(b, func(w []byte) {
+				if candidates[string(w)] {
+					got[string(w)] = true
+				}
+			})
+			if !maps.Equal(got, want) {
+				t.Fatalf("candidates %v, scan of %q: %v, want %v", slices.Sorted(maps.Keys(candidates)), b, got, want)
+			}
 		}
 	}
 }
