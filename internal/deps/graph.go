@@ -1,8 +1,9 @@
 package deps
 
 import (
+	"cmp"
 	"fmt"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -207,26 +208,26 @@ func NewGraph(base, head plumbing.Hash, commits []*vcs.Commit, edges []Edge) (*G
 }
 
 func (g *Graph) setEdges(edges []Edge) {
-	sort.SliceStable(edges, func(i, j int) bool {
-		a, b := edges[i], edges[j]
-		if ia, ib := g.index[a.Commit], g.index[b.Commit]; ia != ib {
-			return ia < ib
-		}
-		if ia, ib := g.index[a.DependsOn], g.index[b.DependsOn]; ia != ib {
-			return ia < ib
-		}
-		if a.Kind != b.Kind {
-			return a.Kind.rank() < b.Kind.rank()
-		}
-		return a.Path < b.Path
+	// Each edge's commits are looked up once, not at every comparison.
+	type ranked struct {
+		from, to int
+		e        Edge
+	}
+	rs := make([]ranked, len(edges))
+	for i, e := range edges {
+		rs[i] = ranked{g.index[e.Commit], g.index[e.DependsOn], e}
+	}
+	slices.SortStableFunc(rs, func(a, b ranked) int {
+		return cmp.Or(cmp.Compare(a.from, b.from), cmp.Compare(a.to, b.to),
+			cmp.Compare(a.e.Kind.rank(), b.e.Kind.rank()), strings.Compare(a.e.Path, b.e.Path))
 	})
 	g.edges = edges
 	g.out = make([][]int, len(g.Commits))
 	g.in = make([][]int, len(g.Commits))
-	for i, e := range edges {
-		from, to := g.index[e.Commit], g.index[e.DependsOn]
-		g.out[from] = append(g.out[from], i)
-		g.in[to] = append(g.in[to], i)
+	for i, r := range rs {
+		edges[i] = r.e
+		g.out[r.from] = append(g.out[r.from], i)
+		g.in[r.to] = append(g.in[r.to], i)
 	}
 }
 

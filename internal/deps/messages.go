@@ -16,6 +16,9 @@ var (
 // commits to their target, as git rebase --autosquash would.
 func (b *builder) messageEdges() {
 	for i, c := range b.g.Commits {
+		if !mayBindByMessage(c.Message, c.Subject) {
+			continue
+		}
 		from := int32(i)
 		if m := revertsRE.FindStringSubmatch(c.Message); m != nil {
 			if to, ok := b.byPrefix(m[1], i); ok {
@@ -50,6 +53,13 @@ func (b *builder) messageEdges() {
 			}
 		}
 	}
+}
+
+// mayBindByMessage rules out, without a regular expression, the messages
+// none of messageEdges' expressions can match (nearly all of them).
+func mayBindByMessage(message, subject string) bool {
+	return strings.Contains(message, "This reverts commit ") || strings.HasPrefix(subject, `Revert "`) ||
+		strings.HasPrefix(subject, "fixup! ") || strings.HasPrefix(subject, "squash! ") || strings.HasPrefix(subject, "amend! ")
 }
 
 // byPrefix finds the earlier commit whose SHA starts with prefix.

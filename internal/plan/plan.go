@@ -360,27 +360,34 @@ func (p *planner) closure(sel []selection) {
 func (p *planner) requiredBy(sel []selection) {
 	cs := p.out.Commits
 	chains := make([][]deps.Edge, p.n)
+	// One breadth-first search per kept commit; the searches share these
+	// arrays: seenBy tells which search last reached a commit, and each
+	// reached commit remembers how (from, via), so that a chain is built
+	// only for the commits that keep it.
+	seenBy := make([]int, p.n)
+	from := make([]int, p.n)
+	via := make([][]deps.Edge, p.n)
+	var queue []int
 	for k := range cs {
 		if !sel[k].keep || p.present[k] || p.g.Commits[k].Merge {
 			continue
 		}
-		visited := map[int][]deps.Edge{k: nil}
-		queue := []int{k}
-		for len(queue) > 0 {
-			u := queue[0]
-			queue = queue[1:]
+		search := k + 1
+		seenBy[k] = search
+		queue = append(queue[:0], k)
+		for head := 0; head < len(queue); head++ {
+			u := queue[head]
 			if p.present[u] && u != k {
 				continue // already there, with what it needs
 			}
 			for _, nd := range p.needs[u] {
-				if _, ok := visited[nd.to]; ok {
+				if seenBy[nd.to] == search {
 					continue
 				}
-				chain := append(append([]deps.Edge(nil), visited[u]...), nd.via...)
-				visited[nd.to] = chain
+				seenBy[nd.to], from[nd.to], via[nd.to] = search, u, nd.via
 				cs[nd.to].RequiredBy = append(cs[nd.to].RequiredBy, p.g.Commits[k].Hash)
 				if chains[nd.to] == nil {
-					chains[nd.to] = chain
+					chains[nd.to] = chainTo(nd.to, k, from, via)
 				}
 				queue = append(queue, nd.to)
 			}
@@ -391,6 +398,24 @@ func (p *planner) requiredBy(sel []selection) {
 			cs[i].Chain = chains[i]
 		}
 	}
+}
+
+// chainTo is the path a search from root found to v: the edges from root,
+// in order.
+func chainTo(v, root int, from []int, via [][]deps.Edge) []deps.Edge {
+	n := 0
+	for u := v; u != root; u = from[u] {
+		n += len(via[u])
+	}
+	if n == 0 {
+		return nil
+	}
+	chain := make([]deps.Edge, n)
+	for u := v; u != root; u = from[u] {
+		n -= len(via[u])
+		copy(chain[n:], via[u])
+	}
+	return chain
 }
 
 // pull brings in every dependency of a kept commit.
