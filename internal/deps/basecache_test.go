@@ -18,15 +18,15 @@ import (
 )
 
 // countingSource counts the base blobs the symbol scan reads (it reads them
-// through ReadBlobShared; merges read theirs through ReadBlob).
+// through ScanBlob; merges read theirs through ReadBlob).
 type countingSource struct {
 	*vcs.Repo
 	scanned atomic.Int64
 }
 
-func (s *countingSource) ReadBlobShared(h plumbing.Hash) ([]byte, error) {
+func (s *countingSource) ScanBlob(h plumbing.Hash, buf []byte, maxSize int64) ([]byte, []byte, error) {
 	s.scanned.Add(1)
-	return s.Repo.ReadBlobShared(h)
+	return s.Repo.ScanBlob(h, buf, maxSize)
 }
 
 func edgeList(g *deps.Graph) []string {

@@ -225,18 +225,6 @@ func baseTokens(ctx context.Context, src Source, tree plumbing.Hash, rng *vcs.Ra
 		return nil, err
 	}
 	limit := opts.indexLimit()
-	read := src.ReadBlob
-	if shared, ok := src.(sharedBlobReader); ok {
-		read = shared.ReadBlobShared // scanned, never changed: no copy
-	}
-	// Files over the limit are skipped unread when their size is known.
-	tooBig := func(plumbing.Hash) bool { return false }
-	if sizer, ok := src.(blobSizer); ok {
-		tooBig = func(h plumbing.Hash) bool {
-			n, err := sizer.BlobSize(h)
-			return err == nil && n > limit
-		}
-	}
 	touched := map[string]bool{}
 	for _, c := range rng.Commits {
 		for _, fc := range c.Changes {
@@ -283,13 +271,11 @@ func baseTokens(ctx context.Context, src Source, tree plumbing.Hash, rng *vcs.Ra
 		go func() {
 			defer wg.Done()
 			mine := map[string]bool{} // found by this worker: no lock for them again
+			read := scanReader(src, limit)
 			for {
 				h, ok := claim()
 				if !ok {
 					return
-				}
-				if tooBig(h) {
-					continue
 				}
 				content, err := read(h)
 				if err != nil {
@@ -320,10 +306,37 @@ func baseTokens(ctx context.Context, src Source, tree plumbing.Hash, rng *vcs.Ra
 	return found, firstErr
 }
 
-// sharedBlobReader is a Source that can lend a blob's content without
-// copying it (*vcs.Repo does).
-type sharedBlobReader interface {
-	ReadBlobShared(h plumbing.Hash) ([]byte, error)
+// scanReader returns a reader of base blobs for one scan worker: the
+// content it returns is only looked at, once, before the next read, and is
+// nil for a blob over limit (unread when the source can tell its size).
+func scanReader(src Source, limit int64) func(plumbing.Hash) ([]byte, error) {
+	if scanner, ok := src.(blobScanner); ok {
+		var buf []byte // reused from blob to blob
+		return func(h plumbing.Hash) ([]byte, error) {
+			content, grown, err := scanner.ScanBlob(h, buf, limit)
+			buf = grown
+			return content, err
+		}
+	}
+	sizer, _ := src.(blobSizer)
+	return func(h plumbing.Hash) ([]byte, error) {
+		if sizer != nil {
+			if n, err := sizer.BlobSize(h); err == nil && n > limit {
+				return nil, nil
+			}
+		}
+		content, err := src.ReadBlob(h)
+		if int64(len(content)) > limit {
+			return nil, err
+		}
+		return content, err
+	}
+}
+
+// blobScanner is a Source that reads blobs looked at once into a reused
+// buffer (*vcs.Repo does).
+type blobScanner interface {
+	ScanBlob(h plumbing.Hash, buf []byte, maxSize int64) (content, grown []byte, err error)
 }
 
 // blobSizer is a Source that can tell a blob's size without reading it
@@ -353,8 +366,12 @@ type wordFilter struct {
 	dotted bool
 }
 
+// wordHash mixes a word's length with its first, middle and last bytes:
+// words of a text often share a length and ends with some candidate (about
+// one word in fifty did with ends alone), the middle byte tells most apart.
 func wordHash(w []byte) uint32 {
-	return (uint32(len(w))<<10 ^ uint32(w[0])<<5 ^ uint32(w[len(w)-1])) & (1<<16 - 1)
+	x := uint32(len(w)) | uint32(w[0])<<8 | uint32(w[len(w)/2])<<16 | uint32(w[len(w)-1])<<24
+	return x * 0x9e3779b1 >> 16
 }
 
 func newWordFilter(candidates map[string]bool) *wordFilter {

@@ -268,3 +268,56 @@ func TestBigFileThreshold(t *testing.T) {
 		}
 	}
 }
+
+// TestScanBlob: ScanBlob reads every blob of a history as git cat-file
+// does, packed whole or as a delta, or loose, reusing one buffer; a blob
+// over maxSize comes back nil.
+func TestScanBlob(t *testing.T) {
+	needGit(t)
+	dir := t.TempDir()
+	gen, err := repos.Generate(dir, repos.GenOptions{Seed: 5, Commits: 60, Files: 12, MergeEvery: 6})
+	check(t, err)
+	// A loose object too, besides the generated pack.
+	looseFile := filepath.Join(t.TempDir(), "loose.txt")
+	check(t, os.WriteFile(looseFile, []byte("loose blob\n"), 0o644))
+	loose := strings.TrimSpace(runGit(t, dir, "hash-object", "-w", looseFile))
+	r, err := Open(dir)
+	check(t, err)
+	defer r.Close()
+	rng, err := r.ReadRange(t.Context(), gen.Base, gen.Head, ReadOptions{})
+	check(t, err)
+	blobs := map[plumbing.Hash]bool{plumbing.NewHash(loose): true}
+	for _, c := range rng.Commits {
+		for _, fc := range c.Changes {
+			blobs[fc.NewHash] = !fc.NewHash.IsZero()
+		}
+	}
+	var buf []byte
+	deltas := 0
+	for h, ok := range blobs {
+		if !ok {
+			continue
+		}
+		want := runGit(t, dir, "cat-file", "blob", h.String())
+		got, grown, err := r.ScanBlob(h, buf, int64(len(want)))
+		check(t, err)
+		buf = grown
+		if string(got) != want {
+			t.Fatalf("ScanBlob(%s) = %q, want %q", h, got, want)
+		}
+		if len(want) > 0 {
+			if tooBig, _, err := r.ScanBlob(h, buf, int64(len(want)-1)); err != nil || tooBig != nil {
+				t.Errorf("ScanBlob(%s) over maxSize: %q, %v", h, tooBig, err)
+			}
+		}
+		if len(got) > 0 && (len(buf) == 0 || &got[0] != &buf[0]) {
+			deltas++ // resolved from a delta, or loose: not in buf
+		}
+	}
+	if deltas == 0 || deltas == len(blobs) {
+		t.Errorf("%d of %d blobs read outside the buffer: the test should see both kinds", deltas, len(blobs))
+	}
+	if _, _, err := r.ScanBlob(plumbing.NewHash(loose[:39]+"0"), nil, 100); err == nil {
+		t.Error("ScanBlob of a missing blob: no error")
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -254,18 +255,76 @@ func getFlate(src *bytes.Reader) io.ReadCloser {
 
 // inflate decompresses exactly size bytes of the zlib stream at ofs.
 func (p *packFile) inflate(ofs, size int64) ([]byte, error) {
-	if ofs+2 > int64(len(p.data)) || size < 0 || size > int64(len(p.data))*1032 {
-		return nil, fmt.Errorf("pack %s is corrupt at offset %d; run git fsck", filepath.Base(p.name), ofs)
+	if err := p.checkInflate(ofs, size); err != nil {
+		return nil, err
 	}
+	out := make([]byte, size)
+	return out, p.inflateInto(ofs, out)
+}
+
+func (p *packFile) checkInflate(ofs, size int64) error {
+	if ofs+2 > int64(len(p.data)) || size < 0 || size > int64(len(p.data))*1032 {
+		return fmt.Errorf("pack %s is corrupt at offset %d; run git fsck", filepath.Base(p.name), ofs)
+	}
+	return nil
+}
+
+// inflateInto decompresses exactly len(out) bytes of the zlib stream at ofs
+// into out.
+func (p *packFile) inflateInto(ofs int64, out []byte) error {
 	// Skip the 2-byte zlib header: the raw deflate stream follows.
 	fr := getFlate(bytes.NewReader(p.data[ofs+2:]))
-	out := make([]byte, size)
 	_, err := io.ReadFull(fr, out)
 	flatePool.Put(fr)
 	if err != nil {
-		return nil, fmt.Errorf("pack %s: inflate object at offset %d: %v; run git fsck", filepath.Base(p.name), ofs, err)
+		return fmt.Errorf("pack %s: inflate object at offset %d: %v; run git fsck", filepath.Base(p.name), ofs, err)
 	}
-	return out, nil
+	return nil
+}
+
+// scanBlob reads a packed blob for a caller that looks at it once: a whole
+// blob is inflated into buf (grown as needed) instead of new memory, and
+// not cached; a delta is resolved as read does. tooBig is set, and nothing
+// read, when the blob is over maxSize.
+func (ps *packSet) scanBlob(h plumbing.Hash, buf []byte, maxSize int64) (content, grown []byte, tooBig bool, err error) {
+	for _, p := range ps.packs {
+		ofs, ok := p.offset(h)
+		if !ok {
+			continue
+		}
+		if e, ok := ps.cache.get(p.id, ofs); ok {
+			if e.typ != plumbing.BlobObject {
+				return nil, buf, false, fmt.Errorf("object %s is a %s, not a blob", h, e.typ)
+			}
+			return e.data, buf, int64(len(e.data)) > maxSize, nil
+		}
+		hd, err := p.header(ofs)
+		if err != nil {
+			return nil, buf, false, err
+		}
+		if hd.typ != plumbing.OFSDeltaObject && hd.typ != plumbing.REFDeltaObject {
+			switch {
+			case hd.typ != plumbing.BlobObject:
+				return nil, buf, false, fmt.Errorf("object %s is a %s, not a blob", h, hd.typ)
+			case hd.size > maxSize:
+				return nil, buf, true, nil
+			}
+			if err := p.checkInflate(hd.data, hd.size); err != nil {
+				return nil, buf, false, err
+			}
+			buf = slices.Grow(buf[:0], int(hd.size))[:hd.size]
+			return buf, buf, false, p.inflateInto(hd.data, buf)
+		}
+		if n, err := ps.size(h); err != nil || n > maxSize {
+			return nil, buf, err == nil, err
+		}
+		typ, data, err := ps.readAt(p, ofs)
+		if err == nil && typ != plumbing.BlobObject {
+			err = fmt.Errorf("object %s is a %s, not a blob", h, typ)
+		}
+		return data, buf, false, err
+	}
+	return nil, buf, false, errNotPacked
 }
 
 // inflatePrefix decompresses the first n bytes of the zlib stream at ofs.

@@ -306,6 +306,28 @@ func (r *Repo) ReadBlobShared(h plumbing.Hash) ([]byte, error) {
 	return rd.read(h, plumbing.BlobObject)
 }
 
+// ScanBlob reads a blob for a caller that looks at each blob once, one
+// after another (a search of a whole tree): the content goes into buf when
+// it can, rather than into new memory, and the object cache is left to
+// what is read again. It returns the content (nil when the blob is over
+// maxSize, which is then not read) and the buffer to pass next time. The
+// content must not be modified, and is only valid until that next call.
+func (r *Repo) ScanBlob(h plumbing.Hash, buf []byte, maxSize int64) (content, grown []byte, err error) {
+	content, grown, tooBig, err := r.packs.scanBlob(h, buf, maxSize)
+	switch {
+	case tooBig:
+		return nil, grown, nil
+	case !errors.Is(err, errNotPacked):
+		return content, grown, err
+	}
+	n, err := r.BlobSize(h)
+	if err != nil || n > maxSize {
+		return nil, buf, err
+	}
+	content, err = r.ReadBlobShared(h)
+	return content, buf, err
+}
+
 // BlobSize returns a blob's size without reading its content (from the
 // pack's object header when it is packed).
 func (r *Repo) BlobSize(h plumbing.Hash) (int64, error) {
