@@ -61,30 +61,29 @@ func buildSymbolIndex(rng *vcs.Range, opts Options) *symbolIndex {
 	parallel(n, opts.workers(), func(i int) {
 		idx.uses[i] = addedTokens(rng.Commits[i])
 	})
-	// Count the commits adding each identifier that some commit defines
-	// (few of them: counting every identifier costs more than the rest).
-	counts := map[string]int{}
+	// Only the identifiers some commit defines can be introduced: few of
+	// them. Each commit's uses are narrowed to those (in parallel, as
+	// looking every identifier up costs more than the rest), then counted.
+	defined := map[string]bool{}
 	for _, us := range idx.uses {
 		for _, u := range us {
 			if u.def {
-				counts[u.tok] = 0
+				defined[u.tok] = true
 			}
 		}
 	}
+	parallel(n, opts.workers(), func(i int) {
+		idx.uses[i] = slices.DeleteFunc(idx.uses[i], func(u tokenUse) bool { return !defined[u.tok] })
+	})
+	counts := make(map[string]int, len(defined))
 	for _, us := range idx.uses {
 		for _, u := range us {
-			if n, ok := counts[u.tok]; ok {
-				counts[u.tok] = n + 1
-			}
+			counts[u.tok]++
 		}
 	}
 	for i, us := range idx.uses {
-		kept := us[:0]
-		for _, u := range us {
-			if counts[u.tok] >= 2 {
-				kept = append(kept, u)
-			}
-		}
+		// One commit adds an identifier: nothing to bind.
+		kept := slices.DeleteFunc(us, func(u tokenUse) bool { return counts[u.tok] < 2 })
 		// Each identifier appears once: any sort gives the same order.
 		slices.SortFunc(kept, func(a, b tokenUse) int { return strings.Compare(a.tok, b.tok) })
 		idx.uses[i] = kept
