@@ -25,9 +25,9 @@ import (
 )
 
 // baseCacheVersion names the rules the answers follow: how base files are
-// chosen (skipExtension, vcsIsBinary, the size limit) and cut into words
+// chosen (skipExtension, docFile, vcsIsBinary, the size limit) and cut into words
 // (wordFilter.scan). Bump it whenever one of them changes.
-const baseCacheVersion = "base-tokens-v1"
+const baseCacheVersion = "base-tokens-v2"
 
 const (
 	// maxCacheBytes bounds the cache directory: the oldest files go first.

@@ -232,7 +232,9 @@ func baseTokens(ctx context.Context, src Source, tree plumbing.Hash, rng *vcs.Ra
 	}
 	paths := make([]string, 0, len(files))
 	for p, e := range files {
-		if e.Mode&0o170000 == 0o100000 && !skipExtension(p) {
+		// Prose is left out, as in the added lines (addedTokens): a name a
+		// README mentions is not yet in the code.
+		if e.Mode&0o170000 == 0o100000 && !skipExtension(p) && !docFile(p) {
 			paths = append(paths, p)
 		}
 	}

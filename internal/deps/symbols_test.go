@@ -56,6 +56,17 @@ func TestSymbolBaseSizeLimit(t *testing.T) {
 	}
 }
 
+// TestSymbolBaseProse: a name the base tree's documentation mentions is not
+// yet in the code; the commit that defines it in code introduces it, as
+// for added lines, where prose does not count either.
+func TestSymbolBaseProse(t *testing.T) {
+	h := newHistory(t, map[string]string{"rates.go": "func price() {}\n",
+		"docs/RATES.md": "Set REDUCED_BOOK_RATE to lower the price.\n", "NOTES.txt": "isStudent() will come.\n"})
+	h.commit("A", "", "", mod("rates.go", hk(1, 0, 2, 2, "const REDUCED_BOOK_RATE = 0.5", "func isStudent() bool { return true }")))
+	h.commit("B", "A", "", add("cart.go", "if isStudent() { total := price() * REDUCED_BOOK_RATE }"))
+	h.expect(h.build(Options{CacheDir: "off"}), `B->A symbol cart.go:1 [REDUCED_BOOK_RATE, isStudent]`, Symbol)
+}
+
 // referenceScan is wordFilter.scan as first written, byte by byte, without
 // the filter: the words, dotted segments and dotted prefixes of content.
 func referenceScan(content []byte, emit func([]byte)) {
