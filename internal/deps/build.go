@@ -81,12 +81,12 @@ func Build(ctx context.Context, src Source, rng *vcs.Range, opts Options) (*Grap
 		}
 		return nil, err
 	}
+	b.messageEdges() // while the base scan may still run
 	if syms != nil {
 		if err := syms.finish(b); err != nil {
 			return nil, err
 		}
 	}
-	b.messageEdges()
 	edges := make([]Edge, 0, len(b.edges))
 	for k, e := range b.edges {
 		if k.kind == Adjacent && b.edges[edgeKey{k.from, k.to, Line, k.path}] != nil {

@@ -208,27 +208,28 @@ func NewGraph(base, head plumbing.Hash, commits []*vcs.Commit, edges []Edge) (*G
 }
 
 func (g *Graph) setEdges(edges []Edge) {
-	// Each edge's commits are looked up once, not at every comparison.
-	type ranked struct {
-		from, to int
-		e        Edge
+	// The order is sorted on small keys, each edge's commits looked up once
+	// (not at every comparison), then the edges are put in it.
+	type key struct {
+		from, to, rank, i int32
 	}
-	rs := make([]ranked, len(edges))
+	keys := make([]key, len(edges))
 	for i, e := range edges {
-		rs[i] = ranked{g.index[e.Commit], g.index[e.DependsOn], e}
+		keys[i] = key{int32(g.index[e.Commit]), int32(g.index[e.DependsOn]), int32(e.Kind.rank()), int32(i)}
 	}
-	slices.SortStableFunc(rs, func(a, b ranked) int {
-		return cmp.Or(cmp.Compare(a.from, b.from), cmp.Compare(a.to, b.to),
-			cmp.Compare(a.e.Kind.rank(), b.e.Kind.rank()), strings.Compare(a.e.Path, b.e.Path))
+	slices.SortStableFunc(keys, func(a, b key) int {
+		return cmp.Or(cmp.Compare(a.from, b.from), cmp.Compare(a.to, b.to), cmp.Compare(a.rank, b.rank),
+			strings.Compare(edges[a.i].Path, edges[b.i].Path))
 	})
-	g.edges = edges
+	sorted := make([]Edge, len(edges))
 	g.out = make([][]int, len(g.Commits))
 	g.in = make([][]int, len(g.Commits))
-	for i, r := range rs {
-		edges[i] = r.e
-		g.out[r.from] = append(g.out[r.from], i)
-		g.in[r.to] = append(g.in[r.to], i)
+	for i, k := range keys {
+		sorted[i] = edges[k.i]
+		g.out[k.from] = append(g.out[k.from], i)
+		g.in[k.to] = append(g.in[k.to], i)
 	}
+	g.edges = sorted
 }
 
 // Index is a commit's position in the range (oldest first).
