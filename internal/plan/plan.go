@@ -236,20 +236,20 @@ func hasKind(ks []deps.Kind, k deps.Kind) bool {
 // the merge itself depends on.
 func (p *planner) computeNeeds() {
 	p.needs = make([][]need, p.n)
+	seenBy := make([]int, p.n) // i+1 once commit i's needs list the commit
 	for i, c := range p.g.Commits {
-		seen := map[int]bool{}
 		for _, e := range p.g.DependsOn(c.Hash, p.follow...) {
 			j, _ := p.g.Index(e.DependsOn)
 			if !p.g.Commits[j].Merge {
-				if !seen[j] {
-					seen[j] = true
+				if seenBy[j] != i+1 {
+					seenBy[j] = i + 1
 					p.needs[i] = append(p.needs[i], need{j, []deps.Edge{e}})
 				}
 				continue
 			}
 			for _, nd := range p.needs[j] { // j < i: already computed
-				if !seen[nd.to] {
-					seen[nd.to] = true
+				if seenBy[nd.to] != i+1 {
+					seenBy[nd.to] = i + 1
 					p.needs[i] = append(p.needs[i], need{nd.to, append([]deps.Edge{e}, nd.via...)})
 				}
 			}
