@@ -577,12 +577,13 @@ const (
 func wordBytes8(x uint64) uint64 {
 	v := x &^ highs
 	// v + (0x80-c)*ones has the high bit of each byte whose low seven bits
-	// are >= c (no carry crosses bytes).
+	// are >= c (no carry crosses bytes). Setting bit 5 folds A-Z onto a-z
+	// (and nothing else onto them), so one range test finds the letters.
+	folded := v | 0x20*ones
 	digit := (v + (0x80-'0')*ones) &^ (v + (0x80-'9'-1)*ones)
-	upper := (v + (0x80-'A')*ones) &^ (v + (0x80-'Z'-1)*ones)
+	letter := (folded + (0x80-'a')*ones) &^ (folded + (0x80-'z'-1)*ones)
 	under := (v + (0x80-'_')*ones) &^ (v + (0x80-'_'-1)*ones)
-	lower := (v + (0x80-'a')*ones) &^ (v + (0x80-'z'-1)*ones)
-	m := (x | digit | upper | under | lower) & highs
+	m := (x | digit | letter | under) & highs
 	// Gather the eight high bits into the low byte.
 	return (m >> 7) * 0x0102040810204080 >> 56
 }
