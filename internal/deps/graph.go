@@ -3,6 +3,7 @@ package deps
 import (
 	"cmp"
 	"fmt"
+	"iter"
 	"slices"
 	"strconv"
 	"strings"
@@ -181,6 +182,7 @@ type Graph struct {
 	index map[plumbing.Hash]int
 	out   [][]int // edge indices by depending commit
 	in    [][]int // edge indices by commit depended on
+	to    []int   // by edge index: the range index of the commit depended on
 }
 
 func newGraph(base, head plumbing.Hash, commits []*vcs.Commit) *Graph {
@@ -224,12 +226,28 @@ func (g *Graph) setEdges(edges []Edge) {
 	sorted := make([]Edge, len(edges))
 	g.out = make([][]int, len(g.Commits))
 	g.in = make([][]int, len(g.Commits))
+	g.to = make([]int, len(edges))
 	for i, k := range keys {
 		sorted[i] = edges[k.i]
 		g.out[k.from] = append(g.out[k.from], i)
 		g.in[k.to] = append(g.in[k.to], i)
+		g.to[i] = int(k.to)
 	}
 	g.edges = sorted
+}
+
+// Dependencies yields the edges from the commit at range index i (of the
+// given kinds, all when none is given), each with the range index of the
+// commit depended on: DependsOn without looking commits up by hash or
+// copying edges. The edges are the graph's own and must not be changed.
+func (g *Graph) Dependencies(i int, kinds ...Kind) iter.Seq2[int, *Edge] {
+	return func(yield func(int, *Edge) bool) {
+		for _, k := range g.out[i] {
+			if keep(g.edges[k].Kind, kinds) && !yield(g.to[k], &g.edges[k]) {
+				return
+			}
+		}
+	}
 }
 
 // Index is a commit's position in the range (oldest first).

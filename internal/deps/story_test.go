@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -129,5 +130,36 @@ func TestStoryHardEdgesMatchGit(t *testing.T) {
 	sort.Strings(want)
 	if !slices.Equal(hard, want) {
 		t.Errorf("commits with a hard dependency:\n%s\ngit fails to cherry-pick alone:\n%s", strings.Join(hard, " "), strings.Join(want, " "))
+	}
+}
+
+// TestDependenciesByIndex: Dependencies gives, for every commit, the edges
+// DependsOn gives, in the same order, each with its target's range index.
+func TestDependenciesByIndex(t *testing.T) {
+	s := sharedStory(t)
+	repo, rng := readRange(t, s.Dir, s.Base+".."+s.Head)
+	g, err := deps.Build(context.Background(), repo, rng, deps.Options{CacheDir: "off"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := 0
+	for _, kinds := range [][]deps.Kind{nil, {deps.Line, deps.Symbol}} {
+		for i, c := range g.Commits {
+			want := g.DependsOn(c.Hash, kinds...)
+			var got []deps.Edge
+			for j, e := range g.Dependencies(i, kinds...) {
+				if k, _ := g.Index(e.DependsOn); k != j {
+					t.Errorf("%s -> %s: index %d, want %d", c.Short(), e.DependsOn, j, k)
+				}
+				got = append(got, *e)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%s: Dependencies %v, DependsOn %v", c.Short(), got, want)
+			}
+			seen += len(got)
+		}
+	}
+	if seen == 0 {
+		t.Fatal("no edge: the test checks nothing")
 	}
 }

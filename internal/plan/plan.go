@@ -237,20 +237,19 @@ func hasKind(ks []deps.Kind, k deps.Kind) bool {
 func (p *planner) computeNeeds() {
 	p.needs = make([][]need, p.n)
 	seenBy := make([]int, p.n) // i+1 once commit i's needs list the commit
-	for i, c := range p.g.Commits {
-		for _, e := range p.g.DependsOn(c.Hash, p.follow...) {
-			j, _ := p.g.Index(e.DependsOn)
+	for i := range p.g.Commits {
+		for j, e := range p.g.Dependencies(i, p.follow...) {
 			if !p.g.Commits[j].Merge {
 				if seenBy[j] != i+1 {
 					seenBy[j] = i + 1
-					p.needs[i] = append(p.needs[i], need{j, []deps.Edge{e}})
+					p.needs[i] = append(p.needs[i], need{j, []deps.Edge{*e}})
 				}
 				continue
 			}
 			for _, nd := range p.needs[j] { // j < i: already computed
 				if seenBy[nd.to] != i+1 {
 					seenBy[nd.to] = i + 1
-					p.needs[i] = append(p.needs[i], need{nd.to, append([]deps.Edge{e}, nd.via...)})
+					p.needs[i] = append(p.needs[i], need{nd.to, append([]deps.Edge{*e}, nd.via...)})
 				}
 			}
 		}
@@ -634,8 +633,7 @@ func (p *planner) warnings() {
 			continue
 		}
 		h := p.g.Commits[i].Hash
-		for _, e := range p.g.DependsOn(h) {
-			j := p.idx(e.DependsOn)
+		for j, e := range p.g.Dependencies(i) {
 			switch {
 			case p.g.Commits[j].Merge && hasKind(p.follow, e.Kind):
 				p.out.Warnings = append(p.out.Warnings, Warning{Kind: "merge-resolution", Commit: h, DependsOn: e.DependsOn,
@@ -663,15 +661,14 @@ func (p *planner) mergeConflicts() {
 			brought[j] = true
 		}
 		var ours, theirs []deps.Edge
-		for _, e := range p.g.DependsOn(c.Hash, deps.Line, deps.Adjacent) {
-			j := p.idx(e.DependsOn)
+		for j, e := range p.g.Dependencies(m, deps.Line, deps.Adjacent) {
 			if !cs[j].Picked() {
 				continue
 			}
 			if brought[j] {
-				theirs = append(theirs, e)
+				theirs = append(theirs, *e)
 			} else {
-				ours = append(ours, e)
+				ours = append(ours, *e)
 			}
 		}
 		if len(ours) == 0 || len(theirs) == 0 {
