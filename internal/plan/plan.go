@@ -452,7 +452,7 @@ func (p *planner) chainText(chain []deps.Edge) string {
 	var sb strings.Builder
 	sb.WriteString(p.g.Commits[p.idx(chain[0].Commit)].Short())
 	for _, e := range chain {
-		fmt.Fprintf(&sb, " -%s-> %s", e.Kind, p.g.Commits[p.idx(e.DependsOn)].Short())
+		sb.WriteString(" -" + string(e.Kind) + "-> " + p.g.Commits[p.idx(e.DependsOn)].Short())
 	}
 	last := chain[len(chain)-1]
 	sb.WriteString(" (" + p.g.Commits[p.idx(last.Commit)].Short() + " " + last.Describe(p.shortOf) + ")")
