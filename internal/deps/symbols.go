@@ -176,9 +176,14 @@ func (s *symbolIndex) finish(b *builder) error {
 	return nil
 }
 
-// seenPool recycles addedTokens' maps: one per commit would be grown again
-// for every commit.
-var seenPool = sync.Pool{New: func() any { return map[string]int{} }}
+// tokenScratch is addedTokens' working memory, recycled from commit to
+// commit rather than grown again for each.
+type tokenScratch struct {
+	seen map[string]int
+	out  []tokenUse
+}
+
+var tokenScratchPool = sync.Pool{New: func() any { return &tokenScratch{seen: map[string]int{}} }}
 
 // addedTokens lists the identifiers a commit's added lines carry, each at its
 // first occurrence (in the order they come), and whether the commit seems to
@@ -187,12 +192,8 @@ func addedTokens(c *vcs.Commit) []tokenUse {
 	if c.Merge {
 		return nil
 	}
-	seen := seenPool.Get().(map[string]int)
-	defer func() {
-		clear(seen)
-		seenPool.Put(seen)
-	}()
-	var out []tokenUse
+	sc := tokenScratchPool.Get().(*tokenScratch)
+	seen, out := sc.seen, sc.out[:0]
 	for _, fc := range c.Changes {
 		if fc.Binary || docFile(fc.NewPath) {
 			continue
@@ -210,7 +211,11 @@ func addedTokens(c *vcs.Commit) []tokenUse {
 			}
 		}
 	}
-	return out
+	kept := slices.Clone(out) // of its exact size
+	clear(seen)
+	sc.out = out
+	tokenScratchPool.Put(sc)
+	return kept
 }
 
 // baseTokens returns the given identifiers that appear anywhere in the base
