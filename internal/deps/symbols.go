@@ -13,7 +13,6 @@ import (
 	"math/bits"
 	"path"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 
@@ -235,20 +234,22 @@ func baseTokens(ctx context.Context, src Source, tree plumbing.Hash, rng *vcs.Ra
 			touched[fc.OldPath] = true
 		}
 	}
-	paths := make([]string, 0, len(files))
+	var paths, others []string // the touched files first, each part by path
 	for p, e := range files {
 		// Prose is left out, as in the added lines (addedTokens): a name a
 		// README mentions is not yet in the code.
-		if e.Mode&0o170000 == 0o100000 && !skipExtension(p) && !docFile(p) {
+		if e.Mode&0o170000 != 0o100000 || skipExtension(p) || docFile(p) {
+			continue
+		}
+		if touched[p] {
 			paths = append(paths, p)
+		} else {
+			others = append(others, p)
 		}
 	}
-	sort.Slice(paths, func(i, j int) bool {
-		if ti, tj := touched[paths[i]], touched[paths[j]]; ti != tj {
-			return ti
-		}
-		return paths[i] < paths[j]
-	})
+	slices.Sort(paths)
+	slices.Sort(others)
+	paths = append(paths, others...)
 	filter := newWordFilter(tokens)
 	var (
 		mu        sync.Mutex
