@@ -1,7 +1,9 @@
 package deps
 
 import (
+	"fmt"
 	"maps"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -12,11 +14,17 @@ func FuzzScanTokens(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
-		scanTokens(text, func(tok string, _ bool) {
+		var cut, refCut []string
+		scanTokens(text, func(tok string, def bool) {
 			if len(tok) < 4 || !strings.Contains(text, tok) {
 				t.Errorf("%q: token %q", text, tok)
 			}
+			cut = append(cut, fmt.Sprint(tok, def))
 		})
+		referenceScanTokens(text, func(tok string, def bool) { refCut = append(refCut, fmt.Sprint(tok, def)) })
+		if !slices.Equal(cut, refCut) {
+			t.Errorf("%q: scanTokens %q, the plain cut %q", text, cut, refCut)
+		}
 		// The filtered scan finds every word of the reference cut that is wanted.
 		want := map[string]bool{}
 		referenceScan([]byte(text), func(w []byte) {

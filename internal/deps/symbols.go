@@ -686,18 +686,29 @@ func scanTokens(text string, emit func(tok string, def bool)) {
 		start, end, segments := i, i, 0
 		keyShaped := true
 		for {
-			j := end
-			for j < len(text) && isIdentByte(text[j]) {
-				j++
+			// One look at each byte of the segment (text[end] is an
+			// identifier start) gives its shape: code-shaped with an
+			// underscore, a digit or a capital after the first byte (prose
+			// has none), fit for a dotted i18n key without any capital.
+			first := byteClass[text[end]]
+			var rest uint8 // the classes of the other bytes, or-ed
+			j := end + 1
+			for ; j < len(text); j++ {
+				class := byteClass[text[j]]
+				if class&classIdent == 0 {
+					break
+				}
+				rest |= class
 			}
 			if j < len(text) && text[j] >= 0x80 {
 				break // part of a non-ASCII word: not an identifier
 			}
 			w := text[end:j]
-			if codeShaped(w) && len(w) >= 4 && !stopWord(w) && !hexLike(w) {
+			all := first | rest
+			if len(w) >= 4 && (all&classDigitUnder != 0 || rest&classUpper != 0 && !stopWord(w)) && !hexLike(w) {
 				emit(w, looksDefined(text, end, j))
 			}
-			keyShaped = keyShaped && lowerKey(w)
+			keyShaped = keyShaped && all&classUpper == 0
 			segments++
 			end = j
 			if end+1 < len(text) && text[end] == '.' && isIdentStart(text[end+1]) {
@@ -721,28 +732,6 @@ func scanTokens(text string, emit func(tok string, def bool)) {
 
 // minKeyLen keeps short dotted words (a.b, x.ok) out of the keys.
 const minKeyLen = 6
-
-// codeShaped tells an identifier from a word of prose: it has an underscore,
-// a digit, or a capital letter after its first character.
-func codeShaped(w string) bool {
-	for i := 0; i < len(w); i++ {
-		c := w[i]
-		if c == '_' || c >= '0' && c <= '9' || i > 0 && c >= 'A' && c <= 'Z' {
-			return true
-		}
-	}
-	return false
-}
-
-// lowerKey tells whether a segment fits a dotted i18n key: lower case, digits, underscores.
-func lowerKey(w string) bool {
-	for i := 0; i < len(w); i++ {
-		if c := w[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
-			return false
-		}
-	}
-	return true
-}
 
 // looksDefined tells whether the identifier at text[s:e] is being defined
 // there rather than used: assigned or declared as a key (NAME = ..., key: ...,
@@ -816,9 +805,11 @@ func docFile(p string) bool {
 // Byte classes, looked up rather than compared: the scanners read every
 // byte of the base tree.
 const (
-	classStart = 1 << iota // [A-Za-z_]
-	classIdent             // [A-Za-z0-9_]
-	classWord              // an identifier byte or a non-ASCII one
+	classStart      = 1 << iota // [A-Za-z_]
+	classIdent                  // [A-Za-z0-9_]
+	classWord                   // an identifier byte or a non-ASCII one
+	classUpper                  // [A-Z]
+	classDigitUnder             // [0-9_]
 )
 
 var byteClass = func() (t [256]uint8) {
@@ -833,6 +824,12 @@ var byteClass = func() (t [256]uint8) {
 		}
 		if ident || c >= 0x80 {
 			t[c] |= classWord
+		}
+		if c >= 'A' && c <= 'Z' {
+			t[c] |= classUpper
+		}
+		if c >= '0' && c <= '9' || c == '_' {
+			t[c] |= classDigitUnder
 		}
 	}
 	return t

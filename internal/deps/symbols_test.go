@@ -166,3 +166,112 @@ func TestWordBitmap(t *testing.T) {
 		}
 	}
 }
+
+// referenceScanTokens is scanTokens as first written: each word looked at
+// by codeShaped, stopWord and lowerKey in turn.
+func referenceScanTokens(text string, emit func(tok string, def bool)) {
+	i := 0
+	for i < len(text) {
+		if !isIdentStart(text[i]) || (i > 0 && isWordByte(text[i-1])) {
+			i++
+			continue
+		}
+		start, end, segments := i, i, 0
+		keyShaped := true
+		for {
+			j := end
+			for j < len(text) && isIdentByte(text[j]) {
+				j++
+			}
+			if j < len(text) && text[j] >= 0x80 {
+				break // part of a non-ASCII word: not an identifier
+			}
+			w := text[end:j]
+			if codeShaped(w) && len(w) >= 4 && !stopWord(w) && !hexLike(w) {
+				emit(w, looksDefined(text, end, j))
+			}
+			keyShaped = keyShaped && lowerKey(w)
+			segments++
+			end = j
+			if end+1 < len(text) && text[end] == '.' && isIdentStart(text[end+1]) {
+				end++
+				continue
+			}
+			break
+		}
+		if segments >= 2 && keyShaped && text[end-1] != '.' && end-start >= minKeyLen {
+			emit(text[start:end], looksDefined(text, start, end))
+		}
+		if end == start {
+			end++
+		}
+		for end < len(text) && isWordByte(text[end]) {
+			end++ // skip the rest of a non-ASCII word
+		}
+		i = end
+	}
+}
+
+// codeShaped tells an identifier from a word of prose: it has an underscore,
+// a digit, or a capital letter after its first character.
+func codeShaped(w string) bool {
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c == '_' || c >= '0' && c <= '9' || i > 0 && c >= 'A' && c <= 'Z' {
+			return true
+		}
+	}
+	return false
+}
+
+// lowerKey tells whether a segment fits a dotted i18n key: lower case, digits, underscores.
+func lowerKey(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if c := w[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// TestScanTokensReference: scanTokens, which reads each byte of a word once
+// for its shape, emits what the plain cut emits, on random code-like text.
+func TestScanTokensReference(t *testing.T) {
+	pieces := []string{"REDUCED_BOOK_RATE", "isStudent", "mail", "confirmation", "subject", "café_rate", "x1234", "Pattern",
+		"TRUE", "NULL", "New_", "class", "const", "def", "return", "deadbeef12", "DEADBEEF", "abc", "_x9", "Init", "SELF",
+		".", ".", " ", "  ", "\t", "é", "_", "1", "a", "Z", "(", ")", "=", "==", ":", "::", "\"", "'", "\x80", "\xff", "@", "9", ","}
+	r := rand.New(rand.NewPCG(21, 22))
+	type tok struct {
+		s   string
+		def bool
+	}
+	for round := range 30000 {
+		var b strings.Builder
+		length := 12
+		if round%5 == 0 {
+			length = 150
+		}
+		for range r.IntN(length) {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		text := b.String()
+		var got, want []tok
+		scanTokens(text, func(s string, def bool) { got = append(got, tok{s, def}) })
+		referenceScanTokens(text, func(s string, def bool) { want = append(want, tok{s, def}) })
+		if !slices.Equal(got, want) {
+			t.Fatalf("scanTokens(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
+
+// TestStopWordsAreLetters: scanTokens relies on it to skip the stop-word
+// lookup for words with an underscore or a digit.
+func TestStopWordsAreLetters(t *testing.T) {
+	for w := range stopWords {
+		for _, c := range w {
+			if c < 'a' || c > 'z' {
+				t.Errorf("stop word %q: not only lower-case letters", w)
+			}
+		}
+	}
+}
