@@ -789,18 +789,25 @@ func wordSet(words string) map[string]bool {
 
 // docFile tells prose files apart: identifiers there are mentioned, not used.
 func docFile(p string) bool {
-	base := strings.ToUpper(path.Base(p))
-	for _, prefix := range []string{"README", "CHANGELOG", "CHANGES", "LICENSE", "NOTICE", "AUTHORS"} {
-		if strings.HasPrefix(base, prefix) {
+	base := path.Base(p)
+	for _, prefix := range docPrefixes {
+		if len(base) >= len(prefix) && strings.EqualFold(base[:len(prefix)], prefix) {
 			return true
 		}
 	}
-	switch strings.ToLower(path.Ext(p)) {
-	case ".md", ".markdown", ".txt", ".rst", ".adoc", ".asciidoc":
-		return true
+	ext := path.Ext(p)
+	for _, e := range docExtensions {
+		if strings.EqualFold(ext, e) {
+			return true
+		}
 	}
 	return false
 }
+
+var (
+	docPrefixes   = []string{"README", "CHANGELOG", "CHANGES", "LICENSE", "NOTICE", "AUTHORS"}
+	docExtensions = []string{".md", ".markdown", ".txt", ".rst", ".adoc", ".asciidoc"}
+)
 
 // Byte classes, looked up rather than compared: the scanners read every
 // byte of the base tree.
