@@ -3,6 +3,8 @@ package deps_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -63,6 +65,51 @@ func BenchmarkDepsPlan(b *testing.B) {
 	b.Run("no-symbols", func(b *testing.B) {
 		benchDepsPlan(b, gen, func() deps.Options { return deps.Options{NoSymbols: true} })
 	})
+	// The same history as a clone would have it: packed by git itself, the
+	// newest versions whole and the older ones deltas against them. The
+	// read is faster there, so the share is larger.
+	b.Run("symbols-cold-repacked", func(b *testing.B) {
+		repacked, err := repackedCopy(gen)
+		if err != nil {
+			b.Skip(err)
+		}
+		dirs := b.TempDir()
+		n := 0
+		benchDepsPlan(b, repacked, func() deps.Options {
+			n++
+			return deps.Options{CacheDir: filepath.Join(dirs, fmt.Sprint(n))}
+		})
+	})
+}
+
+// repackedCopy returns a copy of gen's repository repacked by git
+// (git repack -a -d -f), made once and kept beside the generated one.
+func repackedCopy(gen *repos.Generated) (*repos.Generated, error) {
+	if _, err := exec.LookPath("git"); err != nil {
+		return nil, fmt.Errorf("git not found: the repacked case is skipped")
+	}
+	dir := gen.Dir + "-repacked"
+	out := *gen
+	out.Dir = dir
+	if _, err := os.Stat(filepath.Join(dir, "repacked")); err == nil {
+		return &out, nil
+	}
+	tmp := dir + ".tmp"
+	os.RemoveAll(tmp)
+	if err := os.CopyFS(tmp, os.DirFS(gen.Dir)); err != nil {
+		return nil, err
+	}
+	cmd := exec.Command("git", "repack", "-a", "-d", "-f", "-q")
+	cmd.Dir = tmp
+	cmd.Env = append(os.Environ(), "GIT_DIR="+tmp)
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("git repack: %v: %s", err, msg)
+	}
+	if err := os.WriteFile(filepath.Join(tmp, "repacked"), nil, 0o644); err != nil {
+		return nil, err
+	}
+	os.RemoveAll(dir)
+	return &out, os.Rename(tmp, dir)
 }
 
 // primeCache runs the graph once, untimed, so that the cache holds the answers.
