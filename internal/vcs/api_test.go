@@ -311,7 +311,7 @@ func TestScanBlob(t *testing.T) {
 			}
 		}
 		if len(got) > 0 && (len(buf) == 0 || &got[0] != &buf[0]) {
-			deltas++ // resolved from a delta, or loose: not in buf
+			deltas++ // resolved from a delta, found in the cache, or loose: not in buf
 		}
 	}
 	if deltas == 0 || deltas == len(blobs) {
