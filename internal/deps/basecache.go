@@ -137,6 +137,18 @@ func (c *baseCache) save() {
 		return
 	}
 	trimCacheDir(dir, maxCacheBytes)
+	dropOldVersions(filepath.Dir(dir))
+}
+
+// dropOldVersions removes the answers earlier versions left beside the
+// current ones (base-tokens-v1/ once v2 is written): no version reads them.
+func dropOldVersions(root string) {
+	old, _ := filepath.Glob(filepath.Join(root, "base-tokens-v*"))
+	for _, dir := range old {
+		if filepath.Base(dir) != baseCacheVersion {
+			os.RemoveAll(dir)
+		}
+	}
 }
 
 // trimCacheDir removes the least recently written files of dir until it

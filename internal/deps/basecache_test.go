@@ -85,8 +85,25 @@ func TestBaseCacheSameEdges(t *testing.T) {
 			}
 
 			dir := t.TempDir()
+			// What an earlier version left is dropped; nothing else is.
+			stale, other := filepath.Join(dir, "base-tokens-v1"), filepath.Join(dir, "notes.txt")
+			if err := os.MkdirAll(stale, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(stale, "old"), []byte("+x\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(other, nil, 0o644); err != nil {
+				t.Fatal(err)
+			}
 			if got := build(dir); !slices.Equal(got, want) {
 				t.Fatalf("with an empty cache: edges differ\n got %q\nwant %q", got, want)
+			}
+			if _, err := os.Stat(stale); !os.IsNotExist(err) {
+				t.Errorf("the answers of an earlier version are still there: %v", err)
+			}
+			if _, err := os.Stat(other); err != nil {
+				t.Errorf("a file that is not the cache's was touched: %v", err)
 			}
 			files := cacheFiles(t, dir)
 			if len(files) != 1 {
