@@ -13,6 +13,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/triage-dev/triage/internal/deps"
+	"github.com/triage-dev/triage/internal/gittest"
 	"github.com/triage-dev/triage/internal/vcs"
 	"github.com/triage-dev/triage/testdata/repos"
 )
@@ -53,13 +54,13 @@ func TestBaseCacheSameEdges(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := sharedStory(t)
+	s := gittest.Story(t)
 	for _, c := range []struct{ name, dir, spec string }{
 		{"story", s.Dir, s.Base + ".." + s.Head},
 		{"generated", gen.Dir, gen.BaseRef + ".." + gen.HeadRef},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			repo, rng := readRange(t, c.dir, c.spec)
+			repo, rng := gittest.ReadRange(t, c.dir, c.spec)
 			src := &countingSource{Repo: repo}
 			build := func(cacheDir string) []string {
 				t.Helper()
@@ -160,8 +161,8 @@ func TestBaseCacheSameEdges(t *testing.T) {
 // TestBaseCacheUnwritable: a cache directory that cannot be created costs
 // nothing but the scan.
 func TestBaseCacheUnwritable(t *testing.T) {
-	s := sharedStory(t)
-	repo, rng := readRange(t, s.Dir, s.Base+".."+s.Head)
+	s := gittest.Story(t)
+	repo, rng := gittest.ReadRange(t, s.Dir, s.Base+".."+s.Head)
 	blocker := filepath.Join(t.TempDir(), "file")
 	if err := os.WriteFile(blocker, nil, 0o644); err != nil {
 		t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/triage-dev/triage/internal/gittest"
 	"github.com/triage-dev/triage/internal/vcs"
 	"github.com/triage-dev/triage/testdata/repos"
 )
@@ -17,7 +18,7 @@ func TestTreeChangesCompleteAsDiffTrees(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	repo, rng := readRange(t, gen.Dir, gen.Base.String()+".."+gen.Head.String())
+	repo, rng := gittest.ReadRange(t, gen.Dir, gen.Base.String()+".."+gen.Head.String())
 	checked := 0
 	for _, m := range rng.Commits {
 		if len(m.Parents) < 2 {

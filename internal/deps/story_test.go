@@ -2,75 +2,24 @@ package deps_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/triage-dev/triage/internal/deps"
-	"github.com/triage-dev/triage/internal/vcs"
+	"github.com/triage-dev/triage/internal/gittest"
 	"github.com/triage-dev/triage/testdata/repos"
 )
 
-var (
-	storyOnce sync.Once
-	story     *repos.Story
-	storyErr  error
-)
-
-// sharedStory builds the story repository once per test binary.
-func sharedStory(t testing.TB) *repos.Story {
-	t.Helper()
-	storyOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "triage-deps-story-")
-		if err != nil {
-			storyErr = err
-			return
-		}
-		story, storyErr = repos.BuildStory(filepath.Join(dir, "pay"))
-	})
-	if storyErr != nil {
-		t.Fatal(storyErr)
-	}
-	return story
-}
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if story != nil {
-		os.RemoveAll(filepath.Dir(story.Dir))
-	}
-	os.Exit(code)
-}
-
-// readRange opens dir and reads base..head.
-func readRange(t testing.TB, dir, spec string) (*vcs.Repo, *vcs.Range) {
-	t.Helper()
-	repo, err := vcs.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { repo.Close() })
-	base, head, err := repo.ParseRange(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rng, err := repo.ReadRange(context.Background(), base, head, vcs.ReadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return repo, rng
-}
+func TestMain(m *testing.M) { gittest.Main(m) }
 
 func storyGraph(t testing.TB) (*repos.Story, *deps.Graph, map[plumbing.Hash]string) {
-	s := sharedStory(t)
-	repo, rng := readRange(t, s.Dir, s.Base+".."+s.Head)
+	s := gittest.Story(t)
+	repo, rng := gittest.ReadRange(t, s.Dir, s.Base+".."+s.Head)
 	g, err := deps.Build(context.Background(), repo, rng, deps.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -136,8 +85,8 @@ func TestStoryHardEdgesMatchGit(t *testing.T) {
 // TestDependenciesByIndex: Dependencies gives, for every commit, the edges
 // DependsOn gives, in the same order, each with its target's range index.
 func TestDependenciesByIndex(t *testing.T) {
-	s := sharedStory(t)
-	repo, rng := readRange(t, s.Dir, s.Base+".."+s.Head)
+	s := gittest.Story(t)
+	repo, rng := gittest.ReadRange(t, s.Dir, s.Base+".."+s.Head)
 	g, err := deps.Build(context.Background(), repo, rng, deps.Options{CacheDir: "off"})
 	if err != nil {
 		t.Fatal(err)

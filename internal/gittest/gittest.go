@@ -2,6 +2,7 @@ package gittest
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"os"
 	"os/exec"
@@ -10,6 +11,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/triage-dev/triage/internal/vcs"
 	"github.com/triage-dev/triage/testdata/repos"
 )
 
@@ -143,4 +145,25 @@ func Git(t testing.TB, dir string, args ...string) string {
 		t.Fatalf("git %s: exit %d\n%s", strings.Join(args, " "), code, out)
 	}
 	return out
+}
+
+// ReadRange opens the repository at dir and reads the range spec
+// ("BASE..HEAD"), failing the test on any error; the repository is closed
+// when the test ends.
+func ReadRange(t testing.TB, dir, spec string) (*vcs.Repo, *vcs.Range) {
+	t.Helper()
+	repo, err := vcs.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { repo.Close() })
+	base, head, err := repo.ParseRange(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng, err := repo.ReadRange(context.Background(), base, head, vcs.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return repo, rng
 }

@@ -166,19 +166,7 @@ func (g *gitRepo) pick(base string, commits []plumbing.Hash) (outcome, string) {
 
 func readFixture(t *testing.T, dir, spec string) (*vcs.Repo, *vcs.Range, *deps.Graph) {
 	t.Helper()
-	repo, err := vcs.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { repo.Close() })
-	base, head, err := repo.ParseRange(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rng, err := repo.ReadRange(context.Background(), base, head, vcs.ReadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	repo, rng := gittest.ReadRange(t, dir, spec)
 	g, err := deps.Build(context.Background(), repo, rng, deps.Options{})
 	if err != nil {
 		t.Fatal(err)
