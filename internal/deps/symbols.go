@@ -9,6 +9,7 @@ import (
 	"cmp"
 	"context"
 	binenc "encoding/binary"
+	"fmt"
 	"math"
 	"math/bits"
 	"path"
@@ -260,18 +261,19 @@ func baseTokens(ctx context.Context, src Source, tree plumbing.Hash, rng *vcs.Ra
 		wg        sync.WaitGroup
 	)
 	// claim hands out the next blob to scan, or false when done.
-	claim := func() (plumbing.Hash, bool) {
+	claim := func() (string, plumbing.Hash, bool) {
 		mu.Lock()
 		defer mu.Unlock()
 		for next < len(paths) && len(found) < len(tokens) && firstErr == nil && ctx.Err() == nil {
-			h := files[paths[next]].Hash
+			p := paths[next]
+			h := files[p].Hash
 			next++
 			if !seenBlobs[h] {
 				seenBlobs[h] = true
-				return h, true
+				return p, h, true
 			}
 		}
-		return plumbing.ZeroHash, false
+		return "", plumbing.ZeroHash, false
 	}
 	for w := 0; w < opts.workers(); w++ {
 		wg.Add(1)
@@ -280,12 +282,14 @@ func baseTokens(ctx context.Context, src Source, tree plumbing.Hash, rng *vcs.Ra
 			mine := map[string]bool{} // found by this worker: no lock for them again
 			read := scanReader(src, limit)
 			for {
-				h, ok := claim()
+				p, h, ok := claim()
 				if !ok {
 					return
 				}
 				content, err := read(h)
 				if err != nil {
+					err = fmt.Errorf("deps: searching the tree at BASE for new identifiers: %s: %w; "+
+						"symbol edges need every text file of that tree (deps, plan and explain skip them with --no-symbols)", p, err)
 					mu.Lock()
 					firstErr = cmp.Or(firstErr, err)
 					mu.Unlock()

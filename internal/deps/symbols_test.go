@@ -56,6 +56,25 @@ func TestSymbolBaseSizeLimit(t *testing.T) {
 	}
 }
 
+// TestSymbolBaseMissingBlob: a base file that cannot be read (a partial
+// clone, a broken repository) stops the build with an error naming the
+// file and the way around it, not a bare object id.
+func TestSymbolBaseMissingBlob(t *testing.T) {
+	h := newHistory(t, map[string]string{"rates.go": "func price() {}\n", "legacy/old.go": "var x = 1\n"})
+	h.commit("A", "", "", mod("rates.go", hk(1, 0, 2, 1, "const REDUCED_BOOK_RATE = 0.5")))
+	h.commit("B", "A", "", add("cart.go", "total := price() * REDUCED_BOOK_RATE"))
+	delete(h.src.blobs, hashOf("blob:var x = 1\n"))
+	rng := &vcs.Range{Base: h.base.Hash, Head: h.commits[len(h.commits)-1].Hash, Commits: h.commits}
+	_, err := Build(context.Background(), h.src, rng, Options{CacheDir: "off"})
+	if err == nil || !strings.Contains(err.Error(), "searching the tree at BASE for new identifiers: legacy/old.go: ") ||
+		!strings.Contains(err.Error(), "--no-symbols") {
+		t.Errorf("missing base blob: %v", err)
+	}
+	if _, err := Build(context.Background(), h.src, rng, Options{NoSymbols: true}); err != nil {
+		t.Errorf("without symbol edges the base tree is not read: %v", err)
+	}
+}
+
 // TestSymbolBaseProse: a name the base tree's documentation mentions is not
 // yet in the code; the commit that defines it in code introduces it, as
 // for added lines, where prose does not count either.
